@@ -1,0 +1,39 @@
+// Request-header edits through the host imports directly. The runtime's replace/remove wrappers
+// abort the whole VM on any non-Ok result (PROXY-RUNTIME.md trap 6), and its get() cannot tell an
+// absent header from an empty one; here a failure is just logged and the request goes on.
+import * as imports from "@solo-io/proxy-runtime/imports";
+import { free } from "@solo-io/proxy-runtime/malloc";
+import { logWarn } from "./log";
+
+const REQUEST_HEADERS: i32 = 0;
+const scratch = new ArrayBuffer(8);
+
+export function requestHasHeader(name: string): bool {
+  const k = String.UTF8.encode(name);
+  const base = changetype<usize>(scratch);
+  store<u32>(base, 0);
+  store<u32>(base, 0, 4);
+  const r = imports.proxy_get_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength, base, base + 4);
+  const ptr = <usize>load<u32>(base);
+  if (ptr != 0) free(ptr);
+  return r == 0;
+}
+
+// overwrite: drop every value the client sent (there may be several lines) and add ours, so the
+// client can never smuggle a value past the filter. Otherwise add only when absent.
+export function setRequestHeader(name: string, value: string, overwrite: bool): bool {
+  const k = String.UTF8.encode(name);
+  const v = String.UTF8.encode(value);
+  if (overwrite) {
+    const rr = imports.proxy_remove_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength);
+    if (rr != 0 && rr != 1) logWarn("remove header failed: " + name + " result=" + rr.toString());
+  } else if (requestHasHeader(name)) {
+    return false;
+  }
+  const r = imports.proxy_add_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength, changetype<usize>(v), v.byteLength);
+  if (r != 0) {
+    logWarn("add header failed: " + name + " result=" + r.toString());
+    return false;
+  }
+  return true;
+}

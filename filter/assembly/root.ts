@@ -1,0 +1,119 @@
+// Root context: configuration, the tick-driven refresh and the callout response handling.
+import { RootContext, Context, WasmResultValues, stream_context } from "@solo-io/proxy-runtime";
+import {
+  get_buffer_bytes, BufferTypeValues, set_tick_period_milliseconds, get_property,
+} from "@solo-io/proxy-runtime/runtime";
+import { Config, parseConfig, fnv1a32Hex } from "./config";
+import { calloutHeaders, parseHeaderBody } from "./callout";
+import { HeaderSet, nowMs, writeHeaderSet, initLease, tryAcquireLease } from "./cache";
+import { logDebug, logInfo, logWarn, logError } from "./log";
+import { IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS } from "./variant.generated";
+
+export const ROOT_ID = "header-augmenter";
+
+// The first tick fires this soon after configure, so the first callout goes out "immediately"
+// (see README: dispatching from onConfigure itself would happen in Envoy's short-lived canary VM).
+const FIRST_TICK_MS: u32 = 1;
+
+export class AugmenterRoot extends RootContext {
+  config: Config | null = null;
+  headersKey: string = "";
+  leaseKey: string = "";
+  firstTickDone: bool = false;
+  // fetched_at of the last expired set we logged about: log once per expiry per VM.
+  lastExpiryLogged: i64 = -1;
+
+  // Overridden: the base implementation hands the host the size as an address (trap 3).
+  onConfigure(configuration_size: u32): bool {
+    const raw = get_buffer_bytes(BufferTypeValues.PluginConfiguration, 0, configuration_size);
+    const res = parseConfig(raw);
+    if (res.config === null) {
+      logError("config error: " + res.key + ": " + res.problem);
+      return false;
+    }
+    const c = res.config!;
+    let rootId = String.UTF8.decode(get_property("plugin_root_id"));
+    if (rootId.length == 0) rootId = ROOT_ID;
+    const base = ROOT_ID + "/" + rootId + "/" + fnv1a32Hex(raw) + "/";
+    this.headersKey = base + "headers";
+    this.leaseKey = base + "lease";
+    this.config = c;
+    logInfo("config ok: " + c.summary());
+    initLease(this.leaseKey);
+    if (IS_LATE_FIRST_CALLOUT) {
+      set_tick_period_milliseconds(<u32>c.tickPeriodMs);
+      this.firstTickDone = true;
+    } else {
+      set_tick_period_milliseconds(FIRST_TICK_MS);
+    }
+    return true;
+  }
+
+  createContext(context_id: u32): Context {
+    return new AugmenterStream(context_id, this);
+  }
+
+  onTick(): void {
+    const c = this.config;
+    if (c === null) return;
+    if (!this.firstTickDone) {
+      // Switch from the short first tick to the configured period.
+      this.firstTickDone = true;
+      set_tick_period_milliseconds(<u32>c.tickPeriodMs);
+    }
+    if (!tryAcquireLease(this.leaseKey, nowMs(), c.tickPeriodMs)) return;
+    this.dispatch(c);
+  }
+
+  dispatch(c: Config): void {
+    const r = this.httpCall(c.cluster, calloutHeaders(c), new ArrayBuffer(0), [], <u32>c.calloutTimeoutMs, this, onCalloutResponse);
+    if (r != WasmResultValues.Ok) {
+      logWarn("callout failed: dispatch failed: " + r.toString());
+      return;
+    }
+    logDebug("callout dispatched: cluster=" + c.cluster + " path=" + c.path);
+  }
+
+  handleResponse(headers: u32, bodySize: usize): void {
+    const c = this.config;
+    if (c === null) return;
+    if (headers == 0) {
+      logWarn("callout failed: no response (timeout or reset)");
+      return;
+    }
+    const status = stream_context.headers.http_callback.get(":status");
+    if (status != "200" && !IS_ACCEPT_ANY_STATUS) {
+      logWarn("callout failed: status=" + status);
+      return;
+    }
+    const body = bodySize > 0
+      ? get_buffer_bytes(BufferTypeValues.HttpCallResponseBody, 0, <u32>bodySize)
+      : new ArrayBuffer(0);
+    const parsed = parseHeaderBody(body);
+    if (!parsed.ok) {
+      if (status != "200") logWarn("callout failed: status=" + status);
+      else logWarn("callout failed: invalid body: " + parsed.why);
+      return;
+    }
+    logInfo("callout ok: status=" + status + " headers=" + parsed.names.length.toString());
+    const set = new HeaderSet();
+    set.fetchedAt = nowMs();
+    set.expiresAt = set.fetchedAt + c.cacheExpiryMs;
+    set.names = parsed.names;
+    set.values = parsed.values;
+    const w = writeHeaderSet(this.headersKey, set);
+    if (w != 0) {
+      logWarn("cache write failed: result=" + w.toString());
+      return;
+    }
+    logInfo("cache updated: headers=" + set.names.length.toString() + " expires_in=" + c.cacheExpiryMs.toString() + "ms");
+  }
+}
+
+// AS 0.17 has no closures: the callback is a top-level function and gets the root back as origin.
+function onCalloutResponse(origin: Context, headers: u32, body_size: usize, trailers: u32): void {
+  changetype<AugmenterRoot>(origin).handleResponse(headers, body_size);
+}
+
+// Imported late to keep the stream context in its own module (AS resolves the cycle).
+import { AugmenterStream } from "./stream";

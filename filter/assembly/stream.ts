@@ -1,0 +1,61 @@
+// Per-request context: inject the cached header set, or pass/deny when there is none.
+import {
+  Context, RootContext, FilterHeadersStatusValues, send_local_response, HeaderPair, Headers, GrpcStatusValues,
+} from "@solo-io/proxy-runtime";
+import { AugmenterRoot } from "./root";
+import { readHeaderSet, nowMs } from "./cache";
+import { setRequestHeader } from "./inject";
+import { logDebug, logInfo, logError } from "./log";
+import { IS_NO_INJECT, IS_FIRST_HEADER_ONLY, IS_NO_OVERWRITE, IS_NO_EXPIRY, IS_PANIC_ON_REQUEST } from "./variant.generated";
+
+export class AugmenterStream extends Context {
+  constructor(context_id: u32, root: RootContext) {
+    super(context_id, root);
+  }
+
+  onRequestHeaders(a: u32, end_of_stream: bool): FilterHeadersStatusValues {
+    if (IS_PANIC_ON_REQUEST) {
+      logError("panic-on-request variant: trapping");
+      unreachable();
+    }
+    const root = changetype<AugmenterRoot>(this.root_context);
+    const c = root.config;
+    if (c === null) return FilterHeadersStatusValues.Continue;
+    // Read shared data on every request: another worker's VM may have refreshed it.
+    const set = readHeaderSet(root.headersKey);
+    let reason = "";
+    if (set === null) {
+      reason = "never fetched";
+    } else if (!IS_NO_EXPIRY && nowMs() >= set.expiresAt) {
+      reason = "expired";
+      if (root.lastExpiryLogged != set.fetchedAt) {
+        root.lastExpiryLogged = set.fetchedAt;
+        logInfo("cache expired: age=" + (nowMs() - set.fetchedAt).toString() + "ms");
+      }
+    }
+    if (reason.length > 0) {
+      if (!c.deny) {
+        logDebug("missing headers: " + reason + " action=pass");
+        return FilterHeadersStatusValues.Continue;
+      }
+      logInfo("missing headers: " + reason + " action=deny");
+      const extra: Headers = [];
+      extra.push(new HeaderPair(String.UTF8.encode("content-type"), String.UTF8.encode("text/plain")));
+      send_local_response(503, "header_augmenter_no_headers",
+        String.UTF8.encode("header-augmenter: no headers available (" + reason + ")\n"), extra, GrpcStatusValues.InvalidCode);
+      return FilterHeadersStatusValues.StopIteration;
+    }
+    const s = set!;
+    let injected = 0;
+    if (!IS_NO_INJECT) {
+      const overwrite = IS_NO_OVERWRITE ? false : c.overwrite;
+      let n = s.names.length;
+      if (IS_FIRST_HEADER_ONLY && n > 1) n = 1;
+      for (let i = 0; i < n; i++) {
+        if (setRequestHeader(s.names[i], s.values[i], overwrite)) injected++;
+      }
+    }
+    logDebug("injected headers=" + injected.toString());
+    return FilterHeadersStatusValues.Continue;
+  }
+}

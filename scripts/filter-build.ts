@@ -1,0 +1,13 @@
+/** Builds the filter (and a test variant when asked) through filter/build.mjs, failing loudly. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from '../fixtures/paths';
+
+export function buildFilter(variant = 'none'): void {
+  const variants = variant === 'none' ? ['none'] : ['none', variant];
+  for (const v of variants) {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'filter', 'build.mjs'), '--variant', v], { encoding: 'utf8', cwd: repoRoot });
+    if (r.status !== 0) throw new Error(`filter build (variant ${v}) failed:\n${r.stdout}\n${r.stderr}`);
+    process.stdout.write(r.stdout.split('\n').map((l) => (l ? `[filter] ${l}` : l)).join('\n'));
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Runs once before any worker: a reachable engine, leftovers of dead runs removed, the filter built,
+ * the peer image present. Proxy images are resolved lazily per project (only selected ones).
+ */
+import type { FullConfig } from '@playwright/test';
+import { ensureEngine } from '../fixtures/engine';
+import { ensurePeerImage } from '../fixtures/peer/image';
+import { sweep } from '../fixtures/sweep';
+import { buildFilter } from './filter-build';
+
+export default async function globalSetup(_config: FullConfig): Promise<void> {
+  const engine = await ensureEngine();
+  console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint}${engine.startedByUs ? ' (started now)' : ''}`);
+  const swept = await sweep();
+  if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
+  buildFilter(process.env.EWC_FILTER_VARIANT ?? 'none');
+  await ensurePeerImage();
+}
