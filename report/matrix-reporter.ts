@@ -15,6 +15,7 @@ interface ProxyManifest {
   image?: string;
   source?: string;
   versionLine?: string;
+  wasmRuntimes?: string[];
   reason?: string;
 }
 
@@ -53,7 +54,7 @@ export default class MatrixReporter implements Reporter {
     for (const p of this.projects) {
       const file = path.join('reports', 'proxies', `${p}.json`);
       const m: ProxyManifest | undefined = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
-      const what = !m ? 'not started' : m.available ? `${m.image} (${m.source}) ${m.versionLine?.replace(/^.*version: /, '')}` : `not runnable: ${m.reason}`;
+      const what = !m ? 'not started' : m.available ? `${m.image} (${m.source}) ${m.versionLine?.replace(/^.*version: /, '')} runtimes: ${m.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(',')}` : `not runnable: ${m.reason}`;
       out.push(`  ${p.padEnd(16)} ${what}`);
     }
     const width = Math.max(20, ...[...this.cells.keys()].map((r) => r.length));

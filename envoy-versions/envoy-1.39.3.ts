@@ -1,3 +1,3 @@
 import { upstreamEnvoy } from './schema';
 
-export default upstreamEnvoy('1.38.3');
+export default upstreamEnvoy('1.39.3');

@@ -1,0 +1,37 @@
+/**
+ * Runs `playwright test` as a child with a fixed run id, and sweeps that run's containers and
+ * networks afterwards, whatever happened: a pass, a failure, or Ctrl-C (which the terminal sends to
+ * both processes; Playwright tears down its workers, and this sweep catches anything they left).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ensureRunId } from '../fixtures/labels';
+import { repoRoot } from '../fixtures/paths';
+import { sweep } from '../fixtures/sweep';
+
+export async function runPlaywright(args: string[]): Promise<number> {
+  const runId = ensureRunId();
+  const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
+  const child = spawn(process.execPath, [cli, 'test', ...args], {
+    stdio: 'inherit',
+    cwd: repoRoot,
+    env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: 'true' },
+  });
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupted = true;
+    // The child got the same signal from the terminal; forward it only when sent to us alone (kill <pid>).
+    if (child.exitCode === null) child.kill(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  const left = await sweep(runId).catch((e: Error) => {
+    console.error(`[cleanup] sweep of run ${runId} failed: ${e.message}`);
+    return { containers: 0, networks: 0 };
+  });
+  if (left.containers || left.networks) console.log(`[cleanup] removed ${left.containers} containers and ${left.networks} networks of run ${runId}`);
+  return interrupted && code === 0 ? 130 : code;
+}

