@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 
-type Cell = 'pass' | 'FAIL' | 'skipped' | 'flaky';
+type Cell = 'pass' | 'FAIL' | 'skipped' | 'flaky' | 'not run';
 
 interface ProxyManifest {
   id: string;
@@ -29,6 +29,8 @@ export default class MatrixReporter implements Reporter {
   private cells = new Map<string, Map<string, { cell: Cell; reason: string }>>();
 
   onBegin(_config: FullConfig, suite: Suite): void {
+    // Workers write one manifest per proxy they resolve; drop those of earlier runs.
+    fs.rmSync(path.join('reports', 'proxies'), { recursive: true, force: true });
     for (const project of suite.suites) {
       const name = project.project()?.name ?? project.title;
       this.projects.push(name);
@@ -41,7 +43,7 @@ export default class MatrixReporter implements Reporter {
     const project = test.parent.project()?.name ?? '?';
     const row = `${fileName(test)} › ${caseName(test)}`;
     const outcome = test.outcome();
-    const cell: Cell = outcome === 'expected' ? (result.status === 'skipped' ? 'skipped' : 'pass') : outcome === 'skipped' ? 'skipped' : outcome === 'flaky' ? 'flaky' : 'FAIL';
+    const cell: Cell = result.status === 'interrupted' ? 'not run' : outcome === 'expected' ? (result.status === 'skipped' ? 'skipped' : 'pass') : outcome === 'skipped' ? 'skipped' : outcome === 'flaky' ? 'flaky' : 'FAIL';
     const reason = cell === 'skipped' ? (test.annotations.find((a) => a.type === 'skip')?.description ?? '') : cell === 'FAIL' ? (result.error?.message ?? '').split('\n')[0] : '';
     if (!this.cells.has(row)) this.cells.set(row, new Map());
     this.cells.get(row)!.set(project, { cell, reason });
@@ -67,7 +69,7 @@ export default class MatrixReporter implements Reporter {
         const c = byProject.get(p);
         if (!c) return '-'.padEnd(col);
         if (c.cell === 'pass') counts.passed++;
-        else if (c.cell === 'skipped') counts.skipped++;
+        else if (c.cell === 'skipped' || c.cell === 'not run') counts.skipped++;
         else counts.failed++;
         if (c.reason) reasons.add(`${p}: ${c.cell === 'skipped' ? 'skipped' : 'failed'}: ${c.reason}`);
         return c.cell.padEnd(col);
