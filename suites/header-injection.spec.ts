@@ -2,10 +2,8 @@
  * Header injection: what the header service hands out reaches the upstream, exactly.
  * Each case polls until the filter's next tick has fetched the new set, then asserts exact values.
  */
-import { randomBytes } from 'node:crypto';
-import { addedHeaders, echoThrough, expect, HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, test, timing, valuesOf } from '../fixtures';
+import { addedHeaders, echoThrough, expect, HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, test, timing, unique, valuesOf } from '../fixtures';
 
-const unique = (prefix: string): string => `${prefix}-${randomBytes(6).toString('hex')}`;
 
 test('a header set at the header service arrives at the upstream with its exact name and value', async ({ proxyRequest: request, headerService }) => {
   const token = unique('idp-token');

@@ -1,0 +1,101 @@
+/**
+ * Cache expiry: when the header service starts failing, the last good header set keeps being
+ * injected until `header_cache_expiry` after it was fetched, then no stale header is sent:
+ * requests pass without it (`on_missing_headers: pass`) or get the filter's 503 (`deny`).
+ * Before the first successful callout, requests get the same treatment.
+ */
+import {
+  addedHeaders,
+  echoThrough,
+  expect,
+  filterLogSince,
+  statusThrough,
+  test,
+  timing,
+  unique,
+  uniqueServicePath,
+  valuesOf,
+  type RecordedCall,
+} from '../fixtures';
+import type { HeaderServiceClient } from '../fixtures/peer/client';
+
+/** A failure whose body is itself a valid header set: a filter that ignores the status would inject it. */
+const FAILING = { status: 503, headers: { 'x-idp-token': 'from-a-503-body' } };
+
+const lastAnswered200 = (calls: RecordedCall[], path: string): number => Math.max(...calls.filter((c) => c.path === path && c.status === 200).map((c) => c.at));
+
+/** Serves a token, waits until it is injected, then makes the service fail; returns the time of the last good fetch. */
+async function fetchThenFail(headerService: HeaderServiceClient, injected: () => Promise<string[]>, path: string, token: string): Promise<number> {
+  await headerService.setHeaders({ 'x-idp-token': token });
+  await expect.poll(injected, { timeout: timing.pollDeadlineMs }).toEqual([token]);
+  await headerService.setBehaviour(FAILING);
+  // Wait for a failed callout, so the last good fetch is known and final.
+  await expect.poll(async () => (await headerService.calls()).some((c) => c.path === path && c.status === 503), { timeout: timing.pollDeadlineMs }).toBe(true);
+  return lastAnswered200(await headerService.calls(), path);
+}
+
+test('pass: headers keep arriving until expiry after the service fails, then stop', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+  const path = uniqueServicePath();
+  expect(await configureFilter({ header_providing_service_path: path, on_missing_headers: 'pass' })).toBe('accepted');
+  const mark = envoy.logMark();
+  const token = unique('tok');
+  const injected = async (): Promise<string[]> => valuesOf(await echoThrough(proxyRequest, '/expiry'), 'x-idp-token');
+  const lastGood = await fetchThenFail(headerService, injected, path, token);
+
+  let lastSeen = 0;
+  await expect
+    .poll(
+      async () => {
+        const values = await injected();
+        if (values.length) lastSeen = Date.now();
+        return values;
+      },
+      { timeout: timing.cacheExpiryMs + timing.pollDeadlineMs, intervals: [50] },
+    )
+    .toEqual([]);
+  const gone = Date.now();
+  // Kept until expiry (within jitter), and gone soon after it.
+  expect(lastSeen - lastGood).toBeGreaterThanOrEqual(timing.cacheExpiryMs - timing.slackMs);
+  expect(gone - lastGood).toBeLessThanOrEqual(timing.cacheExpiryMs + timing.slackMs);
+  expect(addedHeaders(await echoThrough(proxyRequest, '/after-expiry'))).toEqual([]);
+
+  const expired = filterLogSince(envoy, mark, 'cache expired:');
+  expect(expired.length).toBeGreaterThan(0);
+  for (const line of expired) {
+    const age = Number(/^cache expired: age=(\d+)ms$/.exec(line)?.[1]);
+    expect(age).toBeGreaterThanOrEqual(timing.cacheExpiryMs);
+  }
+  expect(filterLogSince(envoy, mark, 'callout failed:')).toContain('callout failed: status=503');
+});
+
+test('deny: after expiry requests get the filter 503 naming the reason', async ({ configureFilter, headerService, proxyRequest }) => {
+  const path = uniqueServicePath();
+  expect(await configureFilter({ header_providing_service_path: path, on_missing_headers: 'deny' })).toBe('accepted');
+  const injected = async (): Promise<string[]> => {
+    const r = await statusThrough(proxyRequest, '/deny');
+    return r.echo ? valuesOf(r.echo, 'x-idp-token') : [];
+  };
+  await fetchThenFail(headerService, injected, path, unique('tok'));
+
+  await expect.poll(async () => (await statusThrough(proxyRequest, '/deny')).status, { timeout: timing.cacheExpiryMs + timing.pollDeadlineMs }).toBe(503);
+  expect(await statusThrough(proxyRequest, '/deny')).toEqual({ status: 503, body: 'header-augmenter: no headers available (expired)\n', echo: undefined });
+});
+
+for (const action of ['pass', 'deny'] as const) {
+  test(`${action}: a request before the first successful callout is handled per on_missing_headers`, async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+    await headerService.setBehaviour(FAILING);
+    const path = uniqueServicePath();
+    const mark = envoy.logMark();
+    expect(await configureFilter({ header_providing_service_path: path, on_missing_headers: action })).toBe('accepted');
+    await expect.poll(async () => (await headerService.calls()).some((c) => c.path === path && c.status === 503), { timeout: timing.pollDeadlineMs }).toBe(true);
+
+    const r = await statusThrough(proxyRequest, '/first');
+    if (action === 'pass') {
+      expect(r.status).toBe(200);
+      expect(addedHeaders(r.echo!)).toEqual([]);
+    } else {
+      expect(r).toEqual({ status: 503, body: 'header-augmenter: no headers available (never fetched)\n', echo: undefined });
+    }
+    await expect.poll(() => filterLogSince(envoy, mark, 'missing headers:'), { timeout: timing.pollDeadlineMs }).toContain(`missing headers: never fetched action=${action}`);
+  });
+}
