@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
 import { loadEntries, selectEntries } from './envoy-versions';
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
 import { ensureRunId } from './fixtures/labels';
+import { SELFTEST_PROJECT } from './report/projects';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
@@ -16,7 +17,6 @@ const filterVariant = process.env.EWC_FILTER_VARIANT ?? 'none';
 const workers = Number(process.env.EWC_WORKERS ?? 2);
 
 export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant'>>({
-  testDir: './suites',
   outputDir: './test-results',
   globalSetup: './scripts/global-setup.ts',
   globalTeardown: './scripts/global-teardown.ts',
@@ -33,5 +33,9 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     ['html', { outputFolder: 'reports/playwright-html', open: 'never' }],
     ['./report/matrix-reporter.ts'],
   ],
-  projects: entries.map((entry) => ({ name: entry.id, use: { proxyEntry: entry, filterVariant } })),
+  projects: [
+    // The suite's own tooling (reports, gate, ABI static checks): tests/, no proxy involved.
+    { name: SELFTEST_PROJECT, testDir: './tests' },
+    ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant } })),
+  ],
 });

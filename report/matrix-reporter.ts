@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { SELFTEST_PROJECT } from './projects';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 
 type Cell = 'pass' | 'FAIL' | 'skipped' | 'flaky' | 'not run';
@@ -33,6 +34,7 @@ export default class MatrixReporter implements Reporter {
     fs.rmSync(path.join('reports', 'proxies'), { recursive: true, force: true });
     for (const project of suite.suites) {
       const name = project.project()?.name ?? project.title;
+      if (name === SELFTEST_PROJECT) continue;
       this.projects.push(name);
       this.total.set(name, project.allTests().length);
       this.done.set(name, 0);
@@ -41,6 +43,7 @@ export default class MatrixReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const project = test.parent.project()?.name ?? '?';
+    if (project === SELFTEST_PROJECT) return;
     const row = `${fileName(test)} › ${caseName(test)}`;
     const outcome = test.outcome();
     const cell: Cell = result.status === 'interrupted' ? 'not run' : outcome === 'expected' ? (result.status === 'skipped' ? 'skipped' : 'pass') : outcome === 'skipped' ? 'skipped' : outcome === 'flaky' ? 'flaky' : 'FAIL';
