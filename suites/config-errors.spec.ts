@@ -4,7 +4,7 @@
  * listener keeps serving with its previous (valid) configuration. Never half a config.
  */
 import { randomBytes } from 'node:crypto';
-import { echoThrough, expect, filterLogSince, test, timing, valuesOf, withDefaults } from '../fixtures';
+import { echoThrough, expect, filterLogSince, test, timing, valuesOf } from '../fixtures';
 
 interface BadConfig {
   name: string;
@@ -46,10 +46,10 @@ for (const bad of BAD_CONFIGS) {
   });
 }
 
-test('a valid configuration larger than 1 KB is accepted and used', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+test('a valid configuration larger than 1 KB is accepted and used', async ({ envoy, configureFilter, headerService, proxyRequest, pluginConfig }) => {
   // Padding in the authority: the runtime's base onConfigure would corrupt memory past ~1 KB (trap 3).
   const authority = `idp-${'a'.repeat(1100)}.example`;
-  const config = withDefaults({ header_providing_service_authority: authority });
+  const config = pluginConfig({ header_providing_service_authority: authority });
   expect(JSON.stringify(config).length).toBeGreaterThan(1024);
   const token = `tok-${randomBytes(4).toString('hex')}`;
   await headerService.setHeaders({ 'x-idp-token': token });

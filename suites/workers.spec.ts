@@ -4,16 +4,16 @@
  * shared data), not one per worker.
  */
 import { request as undiciRequest } from 'undici';
-import { expect, test, timing, unique, uniqueServicePath, withDefaults, type EchoResponse, type RecordedCall } from '../fixtures';
+import { expect, test, timing, unique, uniqueServicePath, type EchoResponse, type RecordedCall } from '../fixtures';
 
 const LISTENER_STAT = (worker: number): string => `listener.0.0.0.0_10000.worker_${worker}.downstream_cx_total`;
 
 for (const concurrency of [1, 2, 4]) {
-  test(`--concurrency ${concurrency}: every worker injects, one callout per tick period in total`, async ({ startEnvoy, headerService }) => {
+  test(`--concurrency ${concurrency}: every worker injects, one callout per tick period in total`, async ({ startEnvoy, headerService, pluginConfig }) => {
     const token = unique('tok');
     await headerService.setHeaders({ 'x-idp-token': token });
     const path = uniqueServicePath();
-    const envoy = await startEnvoy({ concurrency, pluginConfig: withDefaults({ header_providing_service_path: path }) });
+    const envoy = await startEnvoy({ concurrency, pluginConfig: pluginConfig({ header_providing_service_path: path }) });
 
     // A new connection per request, until every worker has accepted some (bounded: 400 requests).
     const seen: string[][] = [];

@@ -1,0 +1,3 @@
+import { upstreamEnvoy } from './schema';
+
+export default upstreamEnvoy('1.37.0');

@@ -1,0 +1,5 @@
+import { istioProxy } from './schema';
+
+// Istio 1.31 bundles Envoy 1.39 (Istio's quarterly releases track the Envoy minor of the
+// quarter before; the image check compares this with `envoy --version` wherever the image exists).
+export default istioProxy('1.31.0', '1.39');

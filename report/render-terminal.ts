@@ -1,0 +1,54 @@
+/**
+ * The matrix as the terminal shows it at the end of a run: what each column ran, the case x version
+ * table, one short reason per skipped or failed cell, and the closing count line scripts grep for.
+ */
+import { summaryCounts } from './schema';
+import type { CellStatus, Matrix, MatrixProxy } from './schema';
+
+/** Cell labels: FAIL in capitals so it stands out in a wall of `pass`. */
+export const CELL_LABEL: Record<CellStatus, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skipped', flaky: 'FLAKY', interrupted: 'interrupted', 'not run': 'not run' };
+
+export function describeProxy(p: MatrixProxy): string {
+  if (p.available === null) return `not started: ${p.reason ?? 'unknown'}`;
+  if (!p.available) return `not runnable: ${p.reason ?? 'unknown'}`;
+  const version = p.versionLine?.replace(/^.*version: /, '') ?? '?';
+  const runtimes = p.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(',') ?? '?';
+  return `${p.image ?? '?'} (${p.source ?? '?'}) ${version} runtimes: ${runtimes}`;
+}
+
+export const firstLine = (s: string | undefined): string => (s ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
+
+export function closingLine(m: Matrix): string {
+  const c = summaryCounts(m.counts);
+  return `matrix: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+}
+
+export function renderTerminal(m: Matrix): string {
+  const out: string[] = ['', `Conformance matrix (run ${m.runId ?? '?'}, ${m.status})`];
+  if (m.filter) out.push(`  filter ${m.filter.variant} ${m.filter.size ?? '?'} bytes sha256 ${m.filter.sha256?.slice(0, 12) ?? '?'}`);
+  out.push('');
+  for (const p of m.proxies) out.push(`  ${p.id.padEnd(16)} ${describeProxy(p)}`);
+  const width = Math.max(20, ...m.cases.map((c) => c.id.length));
+  const col = Math.max(7, ...m.proxies.map((p) => p.id.length)) + 2;
+  out.push('', `${'case'.padEnd(width)}  ${m.proxies.map((p) => p.id.padEnd(col)).join('')}`.trimEnd());
+  for (const c of m.cases) out.push(`${c.id.padEnd(width)}  ${m.proxies.map((p) => CELL_LABEL[c.cells[p.id].status].padEnd(col)).join('')}`.trimEnd());
+
+  // Skips usually share one reason per column (an image that is not available): one line per reason.
+  const skips = new Map<string, number>();
+  const failures: string[] = [];
+  for (const c of m.cases) {
+    for (const p of m.proxies) {
+      const cell = c.cells[p.id];
+      if (cell.status === 'skipped') {
+        const key = `${p.id}: skipped: ${firstLine(cell.skipReason) || 'no reason given'}`;
+        skips.set(key, (skips.get(key) ?? 0) + 1);
+      } else if (cell.status !== 'passed') {
+        failures.push(`${p.id}: ${CELL_LABEL[cell.status]}: ${c.id}${cell.error ? `: ${firstLine(cell.error)}` : ''}`);
+      }
+    }
+  }
+  const reasons = [...failures, ...[...skips].map(([k, n]) => (n > 1 ? `${k} (${n} cases)` : k))];
+  if (reasons.length) out.push('', ...reasons.map((r) => `  ${r}`));
+  out.push('', closingLine(m));
+  return out.join('\n');
+}

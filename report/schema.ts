@@ -1,0 +1,88 @@
+/**
+ * matrix.json, schemaVersion 1: the compatibility matrix as data. Rows are cases, columns are proxy
+ * versions (Playwright projects other than `selftest`). The README ("Reports") documents each field;
+ * a change that breaks a reader bumps SCHEMA_VERSION.
+ */
+export const SCHEMA_VERSION = 1;
+
+export type CellStatus = 'passed' | 'failed' | 'skipped' | 'flaky' | 'interrupted' | 'not run';
+export type RunStatus = 'passed' | 'failed' | 'timedout' | 'interrupted';
+
+/** What the `ewc.filter` annotation says about the filter binary the run loaded. */
+export interface MatrixFilter {
+  sha256: string | null;
+  size: number | null;
+  variant: string;
+}
+
+/** A column. `available: null` means no case of it got far enough to resolve the proxy. */
+export interface MatrixProxy {
+  id: string;
+  /** The envoy-versions/ entry, when it differs from the column id (the istio `-wiring` columns). */
+  entryId?: string;
+  available: boolean | null;
+  image?: string;
+  imageId?: string;
+  source?: string;
+  versionLine?: string;
+  wasmRuntimes?: string[];
+  reason?: string;
+}
+
+export interface MatrixAttachment {
+  name: string;
+  contentType: string;
+  /** Inline text, for text attachments up to 256 KB. */
+  body?: string;
+  /** Size in bytes when known (always set when `body` is not). */
+  size?: number;
+}
+
+export interface MatrixCell {
+  status: CellStatus;
+  durationMs: number;
+  /** First lines of the error, ANSI escapes removed (failed, flaky, interrupted). */
+  error?: string;
+  /** Why the case was skipped (the `skip` / `fixme` annotation). */
+  skipReason?: string;
+  attachments: MatrixAttachment[];
+}
+
+export interface MatrixCase {
+  /** `<spec file basename without .spec.ts> › <title path below the file>`; stable across runs. */
+  id: string;
+  file: string;
+  /** One cell per proxy id in `proxies`; a cell no result arrived for is `not run`. */
+  cells: Record<string, MatrixCell>;
+}
+
+export interface MatrixCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  flaky: number;
+  interrupted: number;
+  notRun: number;
+}
+
+export interface Matrix {
+  schemaVersion: typeof SCHEMA_VERSION;
+  runId: string | null;
+  startedAt: string;
+  finishedAt: string;
+  status: RunStatus;
+  filter: MatrixFilter | null;
+  proxies: MatrixProxy[];
+  cases: MatrixCase[];
+  counts: MatrixCounts;
+}
+
+/**
+ * The three numbers a user reads: flaky counts as failed (a flake is fixed at its cause, never
+ * retried away); interrupted and not-run cells count as skipped (they said nothing either way).
+ */
+export function summaryCounts(c: MatrixCounts): { passed: number; failed: number; skipped: number } {
+  return { passed: c.passed, failed: c.failed + c.flaky, skipped: c.skipped + c.interrupted + c.notRun };
+}
+
+export const isFailing = (s: CellStatus): boolean => s === 'failed' || s === 'flaky';
