@@ -16,6 +16,7 @@ const allEntries = loadEntries();
 const entries = selectEntries(allEntries, process.env.EWC_VERSIONS);
 const filterVariant = process.env.EWC_FILTER_VARIANT ?? 'none';
 const workers = Number(process.env.EWC_WORKERS ?? 2);
+const reportDir = process.env.EWC_REPORT_DIR ?? 'reports/matrix';
 
 export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'wiring'>>({
   outputDir: './test-results',
@@ -32,7 +33,7 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     ['list'],
     ['json', { outputFile: 'reports/results.json' }],
     ['html', { outputFolder: 'reports/playwright-html', open: 'never' }],
-    ['./report/matrix-reporter.ts'],
+    ['./report/matrix-reporter.ts', { outputDir: reportDir }],
   ],
   projects: [
     // The suite's own tooling (reports, gate, ABI static checks): tests/, no proxy involved.

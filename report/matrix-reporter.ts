@@ -43,7 +43,8 @@ export default class MatrixReporter implements Reporter {
     fs.writeFileSync(path.join(this.outputDir, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
     fs.writeFileSync(path.join(this.outputDir, 'matrix.html'), renderHtml(matrix));
     fs.writeFileSync(path.join(this.outputDir, 'junit.xml'), renderJunit(matrix));
-    console.log(`[matrix] reports: ${path.relative(process.cwd(), this.outputDir) || '.'}/{matrix.json,matrix.html,junit.xml}`);
+    const shown = path.relative(process.cwd(), this.outputDir);
+    console.log(`[matrix] reports: ${shown && !shown.startsWith('..') ? shown : this.outputDir}/{matrix.json,matrix.html,junit.xml}`);
     // The closing count line stays the last thing printed: scripts and people read it there.
     console.log(renderTerminal(matrix));
   }

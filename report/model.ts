@@ -109,7 +109,7 @@ export class MatrixBuilder {
     const row = this.rowOf(test);
     const status = cellStatus(test, result);
     const annotations: Annotation[] = [...test.annotations, ...result.annotations];
-    const cell: MatrixCell = { status, durationMs: result.duration, attachments: result.attachments.map(attachmentOf) };
+    const cell: MatrixCell = { status, durationMs: result.duration, attachments: [] };
     if (status === 'failed' || status === 'flaky' || status === 'interrupted') {
       // A flaky case passed last; its story is in the attempt that failed.
       const failing = status === 'flaky' ? test.results.find((r) => r.status !== 'passed' && r.status !== 'skipped') ?? result : result;
@@ -120,6 +120,8 @@ export class MatrixBuilder {
       const skip = annotations.find((a) => (a.type === 'skip' || a.type === 'fixme') && a.description);
       if (skip?.description) cell.skipReason = skip.description;
     }
+    // Set last so the JSON reads status, error or reason, then the (long) attachments.
+    cell.attachments = result.attachments.map(attachmentOf);
     for (const a of annotations) {
       if (a.type === PROXY_ANNOTATION && a.description) this.factsOf(project).add(a.description);
       if (a.type === FILTER_ANNOTATION && a.description) this.filterFacts.add(a.description);

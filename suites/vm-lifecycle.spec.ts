@@ -1,0 +1,85 @@
+/**
+ * VM lifecycle: plugin configuration changes arrive as listener updates (LDS from a watched file)
+ * and take effect without a restart; the cache follows the configuration (same config: kept, new
+ * config: its own); ten reloads leak no VM; listeners sharing a vm_id share the cache and the
+ * callout lease, listeners with different vm_ids do not.
+ */
+import { request as undiciRequest } from 'undici';
+import { echoThrough, expect, test, timing, unique, uniqueServicePath, valuesOf, type EchoResponse, type RecordedCall } from '../fixtures';
+import { SECOND_LISTENER_PORT } from '../fixtures/envoy/bootstrap';
+
+const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';
+
+test('ten plugin configuration updates each take effect without a restart and leak no VM', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+  const uptime = async (): Promise<number> => (await envoy.stats('server.uptime')).get('server.uptime') ?? -1;
+  const activeVms = async (): Promise<number> => (await envoy.stats(ACTIVE_VMS)).get(ACTIVE_VMS) ?? -1;
+  const vmsBefore = await activeVms();
+  const uptimeBefore = await uptime();
+
+  for (let i = 1; i <= 10; i++) {
+    const token = unique(`reload-${i}`);
+    await headerService.setHeaders({ 'x-idp-token': token });
+    const path = uniqueServicePath();
+    expect(await configureFilter({ header_providing_service_path: path })).toBe('accepted');
+    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, `/reload/${i}`), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+    expect((await headerService.calls()).some((c) => c.path === path)).toBe(true);
+  }
+  // Same process all along: uptime kept growing, and the VM count is back where it was once the old listeners drained.
+  expect(await uptime()).toBeGreaterThanOrEqual(uptimeBefore);
+  await expect.poll(activeVms, { timeout: timing.pollDeadlineMs }).toBe(vmsBefore);
+});
+
+test('a listener rebuild that keeps the plugin configuration keeps the cached headers', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+  const path = uniqueServicePath();
+  const token = unique('kept');
+  await headerService.setHeaders({ 'x-idp-token': token });
+  expect(await configureFilter({ header_providing_service_path: path, header_cache_expiry: '60s' })).toBe('accepted');
+  await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/keep'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+
+  // The service now fails; a rebuilt listener (other stat prefix) with the same plugin config still has the set.
+  await headerService.setBehaviour({ status: 503, headers: {} });
+  expect(await configureFilter({ header_providing_service_path: path, header_cache_expiry: '60s' }, { statPrefix: 'rebuilt' })).toBe('accepted');
+  expect(valuesOf(await echoThrough(proxyRequest, '/keep/after'), 'x-idp-token')).toEqual([token]);
+  // Served by the rebuilt listener, not a draining old one.
+  expect((await envoy.stats('http.rebuilt.downstream_rq_total')).get('http.rebuilt.downstream_rq_total')).toBe(1);
+});
+
+/** Callouts for `path` in a window of 10 periods, after both listeners have fetched once. */
+async function calloutsPerTenPeriods(calls: () => Promise<RecordedCall[]>, path: string): Promise<number> {
+  const windowMs = 10 * timing.tickPeriodMs;
+  const from = Date.now() + timing.tickPeriodMs;
+  await expect.poll(async () => (await calls()).some((c) => c.at >= from + windowMs), { timeout: windowMs + timing.pollDeadlineMs }).toBe(true);
+  return (await calls()).filter((c) => c.path === path && c.at >= from && c.at < from + windowMs).length;
+}
+
+const VM_ID_CASES = [
+  { name: 'the same vm_id share the cache and one callout lease', vmIds: ['shared-vm', 'shared-vm'], leases: 1 },
+  { name: 'different vm_ids keep separate caches and leases', vmIds: ['vm-a', 'vm-b'], leases: 2 },
+];
+
+for (const c of VM_ID_CASES) {
+  test(`two listeners with ${c.name}`, async ({ envoy, configureListeners, pluginConfig, headerService, proxyRequest }) => {
+    const path = uniqueServicePath();
+    const token = unique('vm');
+    await headerService.setHeaders({ 'x-idp-token': token });
+    const config = pluginConfig({ header_providing_service_path: path });
+    expect(
+      await configureListeners([
+        { vmId: c.vmIds[0], pluginConfig: config },
+        { vmId: c.vmIds[1], pluginConfig: config, port: SECOND_LISTENER_PORT, name: 'second', statPrefix: 'second' },
+      ]),
+    ).toBe('accepted');
+
+    const viaSecond = async (): Promise<string[]> => {
+      const res = await undiciRequest(envoy.url('/second', SECOND_LISTENER_PORT), { headers: { connection: 'close' }, reset: true });
+      return valuesOf((await res.body.json()) as EchoResponse, 'x-idp-token');
+    };
+    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/first'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+    await expect.poll(viaSecond, { timeout: timing.pollDeadlineMs }).toEqual([token]);
+
+    // Shared data (cache and lease) is per vm_id: one lease means one callout per period in total.
+    const n = await calloutsPerTenPeriods(() => headerService.calls(), path);
+    expect(n).toBeGreaterThanOrEqual(10 * c.leases - 2 * c.leases);
+    expect(n).toBeLessThanOrEqual(10 * c.leases + c.leases);
+  });
+}

@@ -1,0 +1,12 @@
+// A case that passes everywhere and one that fails on envoy-9.1.0 only (the "regression").
+import { expect, test } from './sample-fixtures';
+
+test('a header from the service reaches the upstream', () => {
+  expect(1 + 1).toBe(2);
+});
+
+test('a client-sent header is replaced', () => {
+  // Fake data standing in for a version difference observed by a real case.
+  const seen = test.info().project.name === 'envoy-9.1.0' ? 'spoofed' : 'from-service';
+  expect(seen, 'x-token at the upstream').toBe('from-service');
+});

@@ -1,0 +1,32 @@
+/**
+ * What the conformance fixtures do around every case, faked: the `ewc.proxy` / `ewc.filter`
+ * annotations, and an Envoy log attached only when the case failed (quiet on success).
+ */
+import { test as base } from '@playwright/test';
+
+/** The fake proxies' facts, as the real fixtures would resolve them. */
+export const FAKE_PROXIES: Record<string, { image: string; versionLine: string }> = {
+  'envoy-9.0.0': { image: 'ewc/envoy:9.0.0-fake', versionLine: 'envoy  version: abc/9.0.0/Clean/RELEASE/BoringSSL' },
+  'envoy-9.1.0': { image: 'ewc/envoy:9.1.0-fake', versionLine: 'envoy  version: def/9.1.0/Clean/RELEASE/BoringSSL' },
+};
+export const FAKE_FILTER = { sha256: 'f'.repeat(64), size: 1234, variant: 'none' };
+export const FAKE_LOG = 'fake envoy log: [wasm] header-augmenter: callout to header-service failed <status=503> & gave up';
+export const FAKE_WASM_LOG = 'wasm log: [critical] header-augmenter: no headers yet';
+
+export const test = base.extend<{ ewcCase: void }>({
+  ewcCase: [
+    async ({}, use, testInfo) => {
+      const id = testInfo.project.name;
+      const proxy = { id, available: true, ...FAKE_PROXIES[id], imageId: `sha256:${id}`, source: 'built-from-wheel', wasmRuntimes: ['envoy.wasm.runtime.v8', 'envoy.wasm.runtime.null'] };
+      testInfo.annotations.push({ type: 'ewc.proxy', description: JSON.stringify(proxy) });
+      testInfo.annotations.push({ type: 'ewc.filter', description: JSON.stringify(FAKE_FILTER) });
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('envoy log (this case)', { body: FAKE_LOG, contentType: 'text/plain' });
+        await testInfo.attach('envoy wasm log (this case)', { body: FAKE_WASM_LOG, contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
+  ],
+});
+export { expect } from '@playwright/test';
