@@ -32,7 +32,7 @@ export function markerOf(version: AbiVersion): string {
 
 /** The version a marker export name declares, or null for an unknown marker such as proxy_abi_version_0_9_9. */
 export function versionOfMarker(exportName: string): AbiVersion | null {
-  return ABI_VERSIONS.find((v) => markerOf(v) === exportName) ? '0.2.0' : null;
+  return ABI_VERSIONS.find((v) => markerOf(v) === exportName) ?? null;
 }
 
 export interface HostFunction {

@@ -201,6 +201,7 @@ export function readWasmModule(bytes: Uint8Array): WasmModuleInfo {
   let imports: WasmImport[] = [];
   let exports: WasmExport[] = [];
   let defined: FuncType[] = [];
+  let codeCount = 0;
   let lastOrder = -1;
   while (top.pos < top.end) {
     const sectionAt = top.pos;
@@ -223,10 +224,14 @@ export function readWasmModule(bytes: Uint8Array): WasmModuleInfo {
     else if (id === 2) imports = readImports(r, types);
     else if (id === 3) defined = readFunctions(r, types);
     else if (id === 7) exports = readExports(r);
-    else r.pos = r.end; // bodies of other sections are not needed to answer imports/exports
+    else if (id === 10) codeCount = r.leb('code count');
+    // Function bodies and other sections are not needed to answer imports/exports.
+    if (id >= 8 || id === 4 || id === 5 || id === 6) r.pos = r.end;
     if (r.pos !== r.end) r.fail(`${label} has ${r.end - r.pos} unread trailing bytes`);
     top.pos = bodyAt + size;
   }
+  // A module cut exactly at a section boundary parses; this catches the common case (no code section).
+  if (codeCount !== defined.length) top.fail(`function section declares ${defined.length} functions but the code section has ${codeCount} bodies (truncated module?)`, top.end);
   const funcTypes = [...imports.flatMap((i) => (i.type ? [i.type] : [])), ...defined];
   for (const e of exports) {
     if (e.kind === 'func' && e.index >= funcTypes.length) top.fail(`export ${e.name}: function index ${e.index} out of range (${funcTypes.length} functions)`, e.offset);

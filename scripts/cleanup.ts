@@ -1,8 +1,9 @@
 /** `npm run cleanup [-- --engine]`: remove leftovers by label; optionally stop a dockerd we started. */
 import { stopStartedEngine } from '../fixtures/engine';
 import { sweep } from '../fixtures/sweep';
+import { configureTestcontainers } from '../fixtures/testcontainers-env';
 
-process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+configureTestcontainers();
 
 (async () => {
   const r = await sweep();

@@ -1,7 +1,10 @@
 /** Removes anything this run still has (containers, networks), found by its run-id label. */
+import { keptRunIds } from '../fixtures/repro';
 import { sweep } from '../fixtures/sweep';
 
 export default async function globalTeardown(): Promise<void> {
+  // A repro run that failed keeps its containers on purpose (npm run repro -- --stop removes them).
+  if (keptRunIds().has(process.env.EWC_RUN_ID ?? '')) return;
   const left = await sweep(process.env.EWC_RUN_ID);
   if (left.containers || left.networks) console.log(`[teardown] removed ${left.containers} containers, ${left.networks} networks left by workers`);
 }

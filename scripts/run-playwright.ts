@@ -7,15 +7,17 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureRunId } from '../fixtures/labels';
 import { repoRoot } from '../fixtures/paths';
+import { keptRunIds } from '../fixtures/repro';
 import { sweep } from '../fixtures/sweep';
+import '../fixtures/testcontainers-env';
 
-export async function runPlaywright(args: string[]): Promise<number> {
+export async function runPlaywright(args: string[], env: Record<string, string> = {}): Promise<number> {
   const runId = ensureRunId();
   const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
   const child = spawn(process.execPath, [cli, 'test', ...args], {
     stdio: 'inherit',
     cwd: repoRoot,
-    env: { ...process.env, TESTCONTAINERS_RYUK_DISABLED: 'true' },
+    env: { ...process.env, ...env },
   });
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -28,6 +30,7 @@ export async function runPlaywright(args: string[]): Promise<number> {
   const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  if (keptRunIds().has(runId)) return code;
   const left = await sweep(runId).catch((e: Error) => {
     console.error(`[cleanup] sweep of run ${runId} failed: ${e.message}`);
     return { containers: 0, networks: 0 };

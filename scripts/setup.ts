@@ -9,8 +9,9 @@ import { resolveProxy, type ResolvedProxy } from '../fixtures/images';
 import { ensurePeerImage } from '../fixtures/peer/image';
 import { sweep } from '../fixtures/sweep';
 import { buildFilter } from './filter-build';
+import { configureTestcontainers } from '../fixtures/testcontainers-env';
 
-process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+configureTestcontainers();
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 

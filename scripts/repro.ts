@@ -1,0 +1,77 @@
+/**
+ * `npm run repro -- --version <id> --grep "<case>" [--variant <filter variant>]`: runs that case
+ * alone on one version with one worker. On failure its containers stay up, and this prints how to
+ * reach the proxy, its admin API, the header service, and the logs.
+ * `npm run repro -- --stop`: removes everything a repro kept.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { istioWiringProjects, loadEntries } from '../envoy-versions';
+import { ensureEngine } from '../fixtures/engine';
+import { ensureRunId } from '../fixtures/labels';
+import { keptRunIds, reproDir, type KeptEndpoint } from '../fixtures/repro';
+import { sweep } from '../fixtures/sweep';
+import { runPlaywright } from './run-playwright';
+import { configureTestcontainers } from '../fixtures/testcontainers-env';
+
+configureTestcontainers();
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function usage(why: string): never {
+  console.error(`[repro] ${why}\nusage: npm run repro -- --version <id> --grep "<case>" [--variant <filter variant>]\n       npm run repro -- --stop`);
+  process.exit(2);
+}
+
+async function stop(): Promise<void> {
+  await ensureEngine();
+  const ids = [...keptRunIds()];
+  for (const runId of ids) {
+    const r = await sweep(runId);
+    fs.rmSync(path.join(reproDir, `${runId}.json`), { force: true });
+    console.log(`[repro] run ${runId}: removed ${r.containers} containers and ${r.networks} networks`);
+  }
+  if (!ids.length) console.log('[repro] nothing kept');
+}
+
+function printHowToReach(runId: string): void {
+  const state = JSON.parse(fs.readFileSync(path.join(reproDir, `${runId}.json`), 'utf8')) as { endpoints: KeptEndpoint[] };
+  const out = [`[repro] the case failed; its containers are still running (run ${runId}):`, ''];
+  for (const e of state.endpoints) {
+    out.push(`  ${e.role}  (docker logs -f ${e.containerId.slice(0, 12)})`);
+    if (e.urls.listener) out.push(`    curl -sv ${e.urls.listener}anything -H 'x-idp-token: from-client'`);
+    if (e.urls.admin) out.push(`    curl -s ${e.urls.admin}config_dump | less`, `    curl -s '${e.urls.admin}stats?filter=wasm'`, `    curl -s -X POST '${e.urls.admin}logging?wasm=trace'`);
+    if (e.role === 'header-service')
+      out.push(`    curl -s ${e.urls.control}/calls`, `    curl -s -X PUT ${e.urls.control}/behaviour -d '{"status":200,"headers":{"x-idp-token":"t1"}}'`);
+    if (e.role === 'upstream') out.push(`    curl -s ${e.urls.control}/calls`);
+  }
+  out.push('', '  logs and attachments of the failure: reports/playwright-html (npx playwright show-report reports/playwright-html), test-results/');
+  out.push('  stop everything: npm run repro -- --stop');
+  console.log(out.join('\n'));
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--stop')) return stop();
+  const version = arg('--version') ?? usage('--version is required');
+  const grep = arg('--grep') ?? usage('--grep is required');
+  const all = loadEntries();
+  const known = [...all.map((e) => e.id), ...istioWiringProjects(all, all).map((p) => p.name)];
+  if (!known.includes(version)) usage(`unknown version id "${version}". Known ids: ${known.join(', ')}`);
+  const runId = ensureRunId();
+  const variant = arg('--variant');
+  const code = await runPlaywright(['--project', version, '--grep', grep, '--workers', '1', '--reporter', 'list'], {
+    EWC_KEEP_ON_FAILURE: '1',
+    ...(variant ? { EWC_FILTER_VARIANT: variant } : {}),
+  });
+  if (keptRunIds().has(runId)) printHowToReach(runId);
+  else console.log(code === 0 ? '[repro] the case passed; nothing was kept' : '[repro] the run failed before any container was kept');
+  process.exitCode = code;
+}
+
+main().catch((e: Error) => {
+  console.error(`[repro] ${e.message}`);
+  process.exit(1);
+});
