@@ -7,9 +7,10 @@ import { istioWiringProjects, loadEntries, selectEntries } from './envoy-version
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
 import { ensureRunId } from './fixtures/labels';
 import { SELFTEST_PROJECT } from './report/projects';
+import { configureTestcontainers } from './fixtures/testcontainers-env';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
-process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+configureTestcontainers();
 ensureRunId();
 
 const allEntries = loadEntries();

@@ -13,8 +13,9 @@ import { filterWasmPath } from '../fixtures/paths';
 import { sweep } from '../fixtures/sweep';
 import { ensureRunId } from '../fixtures/labels';
 import { ensureEngine } from '../fixtures/engine';
+import { configureTestcontainers } from '../fixtures/testcontainers-env';
 
-process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+configureTestcontainers();
 const TICK_MS = 200;
 const WINDOW_MS = 3000;
 
