@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { istioWiringProjects, loadEntries } from '../envoy-versions';
 import { ensureEngine } from '../fixtures/engine';
-import { ensureRunId } from '../fixtures/labels';
+import { newRunId } from '../fixtures/labels';
 import { keptRunIds, reproDir, type KeptEndpoint } from '../fixtures/repro';
 import { sweep } from '../fixtures/sweep';
 import { runPlaywright } from './run-playwright';
@@ -60,12 +60,13 @@ async function main(): Promise<void> {
   const all = loadEntries();
   const known = [...all.map((e) => e.id), ...istioWiringProjects(all, all).map((p) => p.name)];
   if (!known.includes(version)) usage(`unknown version id "${version}". Known ids: ${known.join(', ')}`);
-  const runId = ensureRunId();
+  const runId = newRunId();
   const variant = arg('--variant');
-  const code = await runPlaywright(['--project', version, '--grep', grep, '--workers', '1', '--reporter', 'list'], {
-    EWC_KEEP_ON_FAILURE: '1',
-    ...(variant ? { EWC_FILTER_VARIANT: variant } : {}),
-  });
+  const code = await runPlaywright(
+    ['--project', version, '--grep', grep, '--workers', '1', '--reporter', 'list'],
+    { EWC_KEEP_ON_FAILURE: '1', ...(variant ? { EWC_FILTER_VARIANT: variant } : {}) },
+    runId,
+  );
   if (keptRunIds().has(runId)) printHowToReach(runId);
   else console.log(code === 0 ? '[repro] the case passed; nothing was kept' : '[repro] the run failed before any container was kept');
   process.exitCode = code;

@@ -5,19 +5,22 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureRunId } from '../fixtures/labels';
+import { newRunId } from '../fixtures/labels';
 import { repoRoot } from '../fixtures/paths';
 import { keptRunIds } from '../fixtures/repro';
 import { sweep } from '../fixtures/sweep';
 import '../fixtures/testcontainers-env';
 
-export async function runPlaywright(args: string[], env: Record<string, string> = {}): Promise<number> {
-  const runId = ensureRunId();
+/**
+ * Each call is its own run: a fresh run id (so its sweep never touches another run's containers,
+ * e.g. the run of a test that calls the gate), owned by this process.
+ */
+export async function runPlaywright(args: string[], env: Record<string, string> = {}, runId = newRunId()): Promise<number> {
   const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
   const child = spawn(process.execPath, [cli, 'test', ...args], {
     stdio: 'inherit',
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, EWC_RUN_ID: runId, EWC_RUN_OWNER_PID: String(process.pid) },
   });
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals): void => {
