@@ -17,10 +17,13 @@ const allEntries = loadEntries();
 const entries = selectEntries(allEntries, process.env.EWC_VERSIONS);
 const filterVariant = process.env.EWC_FILTER_VARIANT ?? 'none';
 const workers = Number(process.env.EWC_WORKERS ?? 2);
-const reportDir = process.env.EWC_REPORT_DIR ?? 'reports/matrix';
+// Everything a run writes lands under one root, so a run started by a test (gate, repro) never
+// overwrites the reports of the run that started it.
+const reportsRoot = process.env.EWC_REPORTS_ROOT ?? 'reports';
+const reportDir = process.env.EWC_REPORT_DIR ?? `${reportsRoot}/matrix`;
 
 export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'wiring'>>({
-  outputDir: './test-results',
+  outputDir: `${reportsRoot}/test-results`,
   globalSetup: './scripts/global-setup.ts',
   globalTeardown: './scripts/global-teardown.ts',
   // A flake is fixed at its cause, never retried away.
@@ -32,8 +35,8 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
   expect: { timeout: 5_000 },
   reporter: [
     ['list'],
-    ['json', { outputFile: 'reports/results.json' }],
-    ['html', { outputFolder: 'reports/playwright-html', open: 'never' }],
+    ['json', { outputFile: `${reportsRoot}/results.json` }],
+    ['html', { outputFolder: `${reportsRoot}/playwright-html`, open: 'never' }],
     ['./report/matrix-reporter.ts', { outputDir: reportDir }],
   ],
   projects: [

@@ -22,7 +22,7 @@ export default class MatrixReporter implements Reporter {
   private readonly builder = new MatrixBuilder();
 
   constructor(options: MatrixReporterOptions = {}) {
-    this.outputDir = path.resolve(options.outputDir ?? 'reports/matrix');
+    this.outputDir = path.resolve(options.outputDir ?? process.env.EWC_REPORT_DIR ?? `${process.env.EWC_REPORTS_ROOT ?? 'reports'}/matrix`);
   }
 
   onBegin(config: FullConfig, suite: Suite): void {

@@ -5,7 +5,7 @@
  */
 import { CELL_LABEL, describeProxy } from './render-terminal';
 import { summaryCounts } from './schema';
-import type { Matrix, MatrixCell } from './schema';
+import type { Matrix, MatrixCell, MatrixProxy } from './schema';
 
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
@@ -41,11 +41,15 @@ function cellHtml(cell: MatrixCell): string {
   return `${head}<details class="cell-details"><summary>${label}</summary>${error}${attachments.join('')}</details></td>`;
 }
 
+function proxyMeta(p: MatrixProxy): string {
+  if (!p.available) return escapeHtml(describeProxy(p));
+  const runtimes = p.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(', ') ?? '?';
+  return [`${p.image ?? '?'} (${p.source ?? '?'})`, p.versionLine ?? 'version unknown', `wasm runtimes: ${runtimes}`].map(escapeHtml).join('<br>');
+}
+
 export function renderHtml(m: Matrix): string {
   const c = summaryCounts(m.counts);
-  const header = m.proxies
-    .map((p) => `<th scope="col" data-proxy="${escapeHtml(p.id)}">${escapeHtml(p.id)}<div class="proxy-meta">${escapeHtml(describeProxy(p))}${p.versionLine ? `<br>${escapeHtml(p.versionLine)}` : ''}</div></th>`)
-    .join('');
+  const header = m.proxies.map((p) => `<th scope="col" data-proxy="${escapeHtml(p.id)}">${escapeHtml(p.id)}<div class="proxy-meta">${proxyMeta(p)}</div></th>`).join('');
   const rows = m.cases
     .map((k) => `<tr><th scope="row">${escapeHtml(k.id)}</th>${m.proxies.map((p) => cellHtml(k.cells[p.id])).join('')}</tr>`)
     .join('\n');

@@ -25,14 +25,14 @@ function usage(why: string): never {
 }
 
 async function runSide(side: 'baseline' | 'candidate', project: string, grep: string | undefined, variant: string | undefined): Promise<Matrix> {
-  const dir = path.join(reportsDir, 'gate', side);
+  const dir = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'gate', side);
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`[gate] ${side}: ${project}${variant ? ` with filter variant ${variant}` : ''}`);
   await runPlaywright(['--project', project, ...(grep ? ['--grep', grep] : []), '--reporter', 'dot,./report/matrix-reporter.ts'], {
-    EWC_REPORT_DIR: dir,
+    EWC_REPORTS_ROOT: dir,
     ...(variant ? { EWC_FILTER_VARIANT: variant } : {}),
   });
-  const file = path.join(dir, 'matrix.json');
+  const file = path.join(dir, 'matrix', 'matrix.json');
   if (!fs.existsSync(file)) usage(`the ${side} run wrote no ${file}; see its output above`);
   return readMatrix(file);
 }

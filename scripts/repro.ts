@@ -48,7 +48,7 @@ function printHowToReach(runId: string): void {
       out.push(`    curl -s ${e.urls.control}/calls`, `    curl -s -X PUT ${e.urls.control}/behaviour -d '{"status":200,"headers":{"x-idp-token":"t1"}}'`);
     if (e.role === 'upstream') out.push(`    curl -s ${e.urls.control}/calls`);
   }
-  out.push('', '  logs and attachments of the failure: reports/playwright-html (npx playwright show-report reports/playwright-html), test-results/');
+  out.push('', `  the failure's attachments (Envoy log, wasm log, config_dump, stats, call logs): ${process.env.EWC_REPORTS_ROOT ?? 'reports'}/test-results/`);
   out.push('  stop everything: npm run repro -- --stop');
   console.log(out.join('\n'));
 }

@@ -1,0 +1,40 @@
+/** Runs the project's own commands (npm run gate/repro/...) in a child process, as a user would. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..');
+const TSX = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+export interface CommandOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The child is a run of its own: none of our worker's TEST_/PW_/EWC_ variables (above all not our
+ * run id, or its sweep would remove this run's containers), and its reports under `reportsRoot`.
+ */
+export function runCommand(script: string, args: string[], reportsRoot: string, timeoutMs: number): Promise<CommandOutput> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(TEST_|PW_|PLAYWRIGHT_|EWC_)/.test(k)) env[k] = v;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, path.join(repoRoot, 'scripts', script), ...args], {
+      cwd: repoRoot,
+      env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', EWC_REPORTS_ROOT: reportsRoot, EWC_WORKERS: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`${script} ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

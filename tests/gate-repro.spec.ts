@@ -1,0 +1,58 @@
+/**
+ * The upgrade gate and the one-command repro, run for real (real Envoy containers) on one case.
+ * Both start runs of their own; these tests check exit codes, what they print, and that nothing is
+ * left behind.
+ */
+import { expect, test } from '@playwright/test';
+import { getContainerRuntimeClient } from 'testcontainers';
+import { request } from 'undici';
+import { LABEL_RUN_ID } from '../fixtures/labels';
+import '../fixtures/testcontainers-env';
+import { runCommand } from './commands';
+
+const CASE = 'several headers at once arrive each exactly once, and nothing else is added';
+const CASE_ID = `header-injection › ${CASE}`;
+
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
+
+test('gate: exit 1 naming the case when the candidate breaks it, exit 0 when nothing regresses', async ({}, testInfo) => {
+  const root = testInfo.outputPath('gate');
+  const broken = await runCommand('gate.ts', ['--baseline', 'envoy-1.40.0', '--candidate', 'envoy-1.40.0', '--candidate-variant', 'first-header-only', '--grep', CASE], root, 200_000);
+  expect(broken.code, broken.stdout + broken.stderr).toBe(1);
+  expect(broken.stdout).toContain(`[gate] regression: ${CASE_ID} @ envoy-1.40.0: passed -> failed`);
+  expect(broken.stdout).toContain('[gate] NO: 1 case(s) pass on envoy-1.40.0 and fail on envoy-1.40.0');
+
+  const fine = await runCommand('gate.ts', ['--baseline', 'envoy-1.36.2', '--candidate', 'envoy-1.40.0', '--grep', CASE], root, 200_000);
+  expect(fine.code, fine.stdout + fine.stderr).toBe(0);
+  expect(fine.stdout).toMatch(new RegExp(`${CASE_ID.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+passed\\s+passed`));
+  expect(fine.stdout).toContain('[gate] OK: nothing that passes on envoy-1.36.2 fails on envoy-1.40.0');
+
+  const unknown = await runCommand('gate.ts', ['--baseline', 'envoy-9.9.9', '--candidate', 'envoy-1.40.0'], root, 60_000);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('unknown version id "envoy-9.9.9". Known ids: envoy-1.36.2');
+});
+
+test('repro: a failing case keeps its containers with curl commands to reach them; --stop leaves nothing', async ({}, testInfo) => {
+  const root = testInfo.outputPath('repro');
+  const repro = await runCommand('repro.ts', ['--version', 'envoy-1.40.0', '--grep', CASE, '--variant', 'first-header-only'], root, 200_000);
+  expect(repro.code, repro.stdout + repro.stderr).toBe(1);
+  const runId = /its containers are still running \(run ([\w-]+)\)/.exec(repro.stdout)?.[1];
+  expect(runId, repro.stdout).toBeTruthy();
+  const listener = /curl -sv (http:\/\/127\.0\.0\.1:\d+\/)anything/.exec(repro.stdout)?.[1];
+  expect(listener, repro.stdout).toBeTruthy();
+  expect(repro.stdout).toContain('stop everything: npm run repro -- --stop');
+
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const filters = JSON.stringify({ label: [`${LABEL_RUN_ID}=${runId}`] });
+  expect((await docker.listContainers({ filters })).length).toBe(3); // envoy, header service, upstream
+  // The kept proxy answers, through the (still broken) filter.
+  const res = await request(`${listener}anything`, { headers: { connection: 'close' }, reset: true });
+  expect(res.statusCode).toBe(200);
+  await res.body.text();
+
+  const stop = await runCommand('repro.ts', ['--stop'], root, 60_000);
+  expect(stop.code, stop.stdout + stop.stderr).toBe(0);
+  expect(stop.stdout).toContain(`[repro] run ${runId}: removed 3 containers and 1 networks`);
+  expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+  expect(await docker.listNetworks({ filters })).toEqual([]);
+});
