@@ -27,11 +27,15 @@ summary { cursor: pointer; }
 .reason { font-size: 12px; }
 `;
 
-function cellHtml(cell: MatrixCell): string {
+/** `proxyReason`: why the column's proxy is not runnable; said once in its header, not in every cell. */
+function cellHtml(cell: MatrixCell, proxyReason?: string | null): string {
   const cls = `cell status-${cell.status.replace(' ', '-')}`;
   const label = escapeHtml(CELL_LABEL[cell.status]);
   const head = `<td class="${cls}" data-status="${escapeHtml(cell.status)}">`;
-  if (cell.status === 'skipped') return `${head}${label}${cell.skipReason ? `<div class="reason">${escapeHtml(cell.skipReason)}</div>` : ''}</td>`;
+  if (cell.status === 'skipped') {
+    if (cell.skipReason && cell.skipReason === proxyReason) return `<td class="${cls}" data-status="skipped" title="${escapeHtml(cell.skipReason)}">${label}</td>`;
+    return `${head}${label}${cell.skipReason ? `<div class="reason">${escapeHtml(cell.skipReason)}</div>` : ''}</td>`;
+  }
   if (!cell.error && !cell.attachments.length) return `${head}${label}</td>`;
   const attachments = cell.attachments.map((a) => {
     const body = a.body !== undefined ? `<pre>${escapeHtml(a.body)}</pre>` : `<p>${escapeHtml(a.contentType)}, ${a.size ?? '?'} bytes: not inlined (binary or over 256 KB); see the Playwright HTML report</p>`;
@@ -51,7 +55,7 @@ export function renderHtml(m: Matrix): string {
   const c = summaryCounts(m.counts);
   const header = m.proxies.map((p) => `<th scope="col" data-proxy="${escapeHtml(p.id)}">${escapeHtml(p.id)}<div class="proxy-meta">${proxyMeta(p)}</div></th>`).join('');
   const rows = m.cases
-    .map((k) => `<tr><th scope="row">${escapeHtml(k.id)}</th>${m.proxies.map((p) => cellHtml(k.cells[p.id])).join('')}</tr>`)
+    .map((k) => `<tr><th scope="row">${escapeHtml(k.id)}</th>${m.proxies.map((p) => cellHtml(k.cells[p.id], p.reason)).join('')}</tr>`)
     .join('\n');
   const filter = m.filter ? `filter <code>${escapeHtml(m.filter.variant)}</code>, ${m.filter.size ?? '?'} bytes, sha256 <code>${escapeHtml(m.filter.sha256 ?? '?')}</code>` : 'filter: unknown';
   return `<!doctype html>
