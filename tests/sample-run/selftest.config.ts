@@ -1,6 +1,6 @@
 /**
- * Runs the report selftests (tests/report-*.spec.ts) without the main config's global setup, which
- * needs a Docker engine: `npx playwright test -c tests/sample-run/selftest.config.ts --project selftest`.
+ * Runs the selftests that need no Docker engine (reports, engine errors, version entries, ABI static
+ * checks) without the main config's global setup, which needs one: `npx playwright test -c tests/sample-run/selftest.config.ts --project selftest`.
  * The main config runs the same specs in its `selftest` project.
  */
 import { defineConfig } from '@playwright/test';
@@ -8,8 +8,8 @@ import { SELFTEST_PROJECT } from '../../report/projects';
 
 export default defineConfig({
   testDir: '..',
-  testMatch: 'report-*.spec.ts',
-  outputDir: '../../test-results/selftest-reports',
+  testMatch: ['report-*.spec.ts', 'engine.spec.ts', 'version-entries.spec.ts', 'abi-static.spec.ts'],
+  outputDir: '../../reports/test-results/selftest-docker-free',
   workers: 2,
   reporter: [['list']],
   projects: [{ name: SELFTEST_PROJECT }],
