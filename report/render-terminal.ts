@@ -39,8 +39,9 @@ export function renderTerminal(m: Matrix): string {
   for (const c of m.cases) {
     for (const p of m.proxies) {
       const cell = c.cells[p.id];
-      if (cell.status === 'skipped') {
-        const key = `${p.id}: skipped: ${firstLine(cell.skipReason) || 'no reason given'}`;
+      if (cell.status === 'skipped' || cell.status === 'not run' || cell.status === 'interrupted') {
+        // An interrupted run leaves many cells not run: count them per column, not one line each.
+        const key = cell.status === 'skipped' ? `${p.id}: skipped: ${firstLine(cell.skipReason) || 'no reason given'}` : `${p.id}: ${cell.status}`;
         skips.set(key, (skips.get(key) ?? 0) + 1);
       } else if (cell.status !== 'passed') {
         failures.push(`${p.id}: ${CELL_LABEL[cell.status]}: ${c.id}${cell.error ? `: ${firstLine(cell.error)}` : ''}`);
