@@ -1,4 +1,4 @@
-/** Runs the project's own commands (npm run gate/repro/...) in a child process, as a user would. */
+/** Runs the project's own commands (npm run gate/repro/..., Playwright) in a child process, as a user would. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -13,23 +13,25 @@ export interface CommandOutput {
 
 /**
  * The child is a run of its own: none of our worker's TEST_/PW_/EWC_ variables (above all not our
- * run id, or its sweep would remove this run's containers), and its reports under `reportsRoot`.
+ * run id, or its sweep would remove this run's containers), no colours.
  */
-export function runCommand(script: string, args: string[], reportsRoot: string, timeoutMs: number): Promise<CommandOutput> {
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(TEST_|PW_|PLAYWRIGHT_|EWC_)/.test(k)) env[k] = v;
+  return { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
+}
+
+/** Runs `node <args>` in the repo with `env` on top of childEnv(); collects its output; kills it past the deadline. */
+export function runNode(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, path.join(repoRoot, 'scripts', script), ...args], {
-      cwd: repoRoot,
-      env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', EWC_REPORTS_ROOT: reportsRoot, EWC_WORKERS: '1' },
-    });
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGINT');
-      reject(new Error(`${script} ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+      reject(new Error(`node ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -37,4 +39,9 @@ export function runCommand(script: string, args: string[], reportsRoot: string, 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `npm run <script>` equivalent: scripts/<script> through tsx, reports under `reportsRoot`. */
+export function runCommand(script: string, args: string[], reportsRoot: string, timeoutMs: number): Promise<CommandOutput> {
+  return runNode([TSX, path.join(repoRoot, 'scripts', script), ...args], { EWC_REPORTS_ROOT: reportsRoot, EWC_WORKERS: '1' }, timeoutMs);
 }

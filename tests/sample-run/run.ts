@@ -1,44 +1,18 @@
 /** Runs Playwright in a child process, as a user would, for the report selftests. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Matrix } from '../../report/schema';
+import { runNode, type CommandOutput } from '../commands';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const SAMPLE_CONFIG = path.join(__dirname, 'playwright.config.ts');
 export const MERGE_CONFIG = path.join(repoRoot, 'report', 'merge.config.ts');
 const CLI = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
 
-export interface RunOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The child must not think it is one of our workers (TEST_WORKER_INDEX etc.), nor inherit our report dir. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(TEST_|PW_|PLAYWRIGHT_|EWC_)/.test(k)) env[k] = v;
-  return { ...env, FORCE_COLOR: '0', NO_COLOR: '1', CI: '', ...extra };
-}
+export type RunOutput = CommandOutput;
 
 export function playwright(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env: childEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`playwright ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNode([CLI, ...args], { CI: '', ...env }, timeoutMs);
 }
 
 /** One whole sample run with the matrix reporter writing into `<dir>/matrix`. */
