@@ -8,21 +8,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { istioWiringProjects, loadEntries } from '../envoy-versions';
 import { reportsDir } from '../fixtures/paths';
 import { diffMatrices, formatDiff, readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
+import { arg, unknownProjectMessage, usageError } from './cli';
 import { runPlaywright } from './run-playwright';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function usage(why: string): never {
-  console.error(`[gate] ${why}\nusage: npm run gate -- --baseline <id> --candidate <id> [--grep <re>] [--baseline-variant <v>] [--candidate-variant <v>]`);
-  process.exit(2);
-}
+const usage = (why: string): never => usageError('gate', 'npm run gate -- --baseline <id> --candidate <id> [--grep <re>] [--baseline-variant <v>] [--candidate-variant <v>]', why);
 
 async function runSide(side: 'baseline' | 'candidate', project: string, grep: string | undefined, variant: string | undefined): Promise<Matrix> {
   const dir = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'gate', side);
@@ -40,9 +32,10 @@ async function runSide(side: 'baseline' | 'candidate', project: string, grep: st
 async function main(): Promise<void> {
   const baseline = arg('--baseline') ?? usage('--baseline is required');
   const candidate = arg('--candidate') ?? usage('--candidate is required');
-  const all = loadEntries();
-  const known = [...all.map((e) => e.id), ...istioWiringProjects(all, all).map((p) => p.name)];
-  for (const id of [baseline, candidate]) if (!known.includes(id)) usage(`unknown version id "${id}". Known ids: ${known.join(', ')}`);
+  for (const id of [baseline, candidate]) {
+    const unknown = unknownProjectMessage(id);
+    if (unknown) usage(unknown);
+  }
   const grep = arg('--grep');
   const base = await runSide('baseline', baseline, grep, arg('--baseline-variant'));
   const cand = await runSide('candidate', candidate, grep, arg('--candidate-variant'));

@@ -6,25 +6,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { istioWiringProjects, loadEntries } from '../envoy-versions';
 import { ensureEngine } from '../fixtures/engine';
 import { newRunId } from '../fixtures/labels';
 import { keptRunIds, reproDir, type KeptEndpoint } from '../fixtures/repro';
 import { sweep } from '../fixtures/sweep';
+import { arg, unknownProjectMessage, usageError } from './cli';
 import { runPlaywright } from './run-playwright';
 import { configureTestcontainers } from '../fixtures/testcontainers-env';
 
 configureTestcontainers();
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function usage(why: string): never {
-  console.error(`[repro] ${why}\nusage: npm run repro -- --version <id> --grep "<case>" [--variant <filter variant>]\n       npm run repro -- --stop`);
-  process.exit(2);
-}
+const usage = (why: string): never => usageError('repro', 'npm run repro -- --version <id> --grep "<case>" [--variant <filter variant>]\n       npm run repro -- --stop', why);
 
 async function stop(): Promise<void> {
   await ensureEngine();
@@ -57,9 +49,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--stop')) return stop();
   const version = arg('--version') ?? usage('--version is required');
   const grep = arg('--grep') ?? usage('--grep is required');
-  const all = loadEntries();
-  const known = [...all.map((e) => e.id), ...istioWiringProjects(all, all).map((p) => p.name)];
-  if (!known.includes(version)) usage(`unknown version id "${version}". Known ids: ${known.join(', ')}`);
+  const unknown = unknownProjectMessage(version);
+  if (unknown) usage(unknown);
   const runId = newRunId();
   const variant = arg('--variant');
   const code = await runPlaywright(

