@@ -1,12 +1,13 @@
 /**
- * Compares two matrix.json files: what broke (regressions), what got fixed, and which cases and
- * proxies appeared or disappeared. Pure, so an upgrade gate can compare the current version's column
- * of one run with the candidate's column of another (`columns`).
+ * Compares two matrix.json files: what broke (regressions), what got fixed, what passed before and
+ * was not tested now (untested), and which cases and proxies appeared or disappeared. Pure, so an
+ * upgrade gate can compare the current version's column of one run with the candidate's column of
+ * another (`columns`), and judge it with gateVerdict.
  */
 import fs from 'node:fs';
-import { firstLine } from './render-terminal';
+import { describeProxy, firstLine } from './render-terminal';
 import { SCHEMA_VERSION, isFailing } from './schema';
-import type { CellStatus, Matrix } from './schema';
+import type { CellStatus, Matrix, MatrixCell, MatrixProxy } from './schema';
 
 export interface CellChange {
   caseId: string;
@@ -18,13 +19,23 @@ export interface CellChange {
   error?: string;
 }
 
+/** A cell that passed before and says nothing now: `missing` when the new matrix has no such case. */
+export interface UntestedCell extends Omit<CellChange, 'to' | 'error'> {
+  to: CellStatus | 'missing';
+  /** Why it was not tested: the skip reason, the unavailable proxy's reason, "not run", "interrupted (…)". */
+  reason: string;
+}
+
 export interface MatrixDiff {
   /** passed -> failed/flaky: the gate's reason to say no. */
   regressions: CellChange[];
   /** failed/flaky -> passed. */
   fixes: CellChange[];
-  /** passed -> skipped / not run / interrupted: not a failure, but the case no longer says "works". */
-  noLongerPassing: CellChange[];
+  /**
+   * passed -> skipped / not run / interrupted (and, with `columns`, a case gone from the new matrix):
+   * not a failure, but nothing says it still works, so a gate must not call it OK.
+   */
+  untested: UntestedCell[];
   addedCases: string[];
   removedCases: string[];
   addedProxies: string[];
@@ -32,11 +43,25 @@ export interface MatrixDiff {
 }
 
 export interface DiffOptions {
-  /** Pairs [old proxy id, new proxy id] to compare; default: every proxy id present in both. */
+  /**
+   * Pairs [old proxy id, new proxy id] to compare; default: every proxy id present in both. Given
+   * (a gate), a case that passed in old and is missing from new is untested: the gate did not run it.
+   */
   columns?: Array<[string, string]>;
 }
 
 export class MatrixFileError extends Error {}
+
+const MISSING_REASON = 'not in the new matrix (removed, or not selected)';
+
+/** Why a cell that passed before was not tested now; an unavailable column says why for all its cells. */
+function untestedReason(cell: MatrixCell | undefined, proxy: MatrixProxy): string {
+  if (!cell) return MISSING_REASON;
+  if (proxy.available === false) return firstLine(proxy.reason) || `${proxy.id} is not runnable here`;
+  if (cell.status === 'skipped') return firstLine(cell.skipReason) || 'skipped, no reason given';
+  if (cell.status === 'interrupted') return `interrupted (${firstLine(cell.error) || 'no error recorded'})`;
+  return 'not run';
+}
 
 export function diffMatrices(oldM: Matrix, newM: Matrix, opts: DiffOptions = {}): MatrixDiff {
   const oldProxies = oldM.proxies.map((p) => p.id);
@@ -52,45 +77,85 @@ export function diffMatrices(oldM: Matrix, newM: Matrix, opts: DiffOptions = {})
   const out: MatrixDiff = {
     regressions: [],
     fixes: [],
-    noLongerPassing: [],
+    untested: [],
     addedCases: newM.cases.map((c) => c.id).filter((id) => !oldCases.has(id)),
     removedCases: oldM.cases.map((c) => c.id).filter((id) => !newCases.has(id)),
     addedProxies: opts.columns ? [] : newProxies.filter((id) => !oldProxies.includes(id)),
     removedProxies: opts.columns ? [] : oldProxies.filter((id) => !newProxies.includes(id)),
   };
-  for (const newCase of newM.cases) {
-    const oldCase = oldCases.get(newCase.id);
-    if (!oldCase) continue;
+  const newProxy = new Map(newM.proxies.map((p) => [p.id, p]));
+  for (const oldCase of oldM.cases) {
+    const newCase = newCases.get(oldCase.id);
+    // A whole-run diff reports a vanished case as "case removed" (a rename is no reason to fail a nightly).
+    if (!newCase && !opts.columns) continue;
     for (const [o, n] of columns) {
       const before = oldCase.cells[o];
-      const after = newCase.cells[n];
-      if (!before || !after) continue;
-      const change: CellChange = { caseId: newCase.id, oldProxy: o, newProxy: n, from: before.status, to: after.status };
-      if (before.status === 'passed' && isFailing(after.status)) out.regressions.push({ ...change, error: firstLine(after.error) || undefined });
-      else if (isFailing(before.status) && after.status === 'passed') out.fixes.push(change);
-      else if (before.status === 'passed' && after.status !== 'passed') out.noLongerPassing.push(change);
+      const after = newCase?.cells[n];
+      if (!before || (newCase && !after)) continue;
+      const base = { caseId: oldCase.id, oldProxy: o, newProxy: n, from: before.status };
+      if (before.status === 'passed' && after && isFailing(after.status)) out.regressions.push({ ...base, to: after.status, error: firstLine(after.error) || undefined });
+      else if (isFailing(before.status) && after?.status === 'passed') out.fixes.push({ ...base, to: after.status });
+      else if (before.status === 'passed' && after?.status !== 'passed') out.untested.push({ ...base, to: after?.status ?? 'missing', reason: untestedReason(after, newProxy.get(n)!) });
     }
   }
   return out;
 }
 
-const where = (c: CellChange): string => (c.oldProxy === c.newProxy ? c.oldProxy : `${c.oldProxy} -> ${c.newProxy}`);
+const where = (c: Pick<CellChange, 'oldProxy' | 'newProxy'>): string => (c.oldProxy === c.newProxy ? c.oldProxy : `${c.oldProxy} -> ${c.newProxy}`);
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const regressionLine = (c: CellChange): string => `regression: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}${c.error ? ` (${c.error})` : ''}`;
+const fixLine = (c: CellChange): string => `fix: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}`;
 
 /** The lines `npm run diff` prints, in a fixed order. */
 export function formatDiff(d: MatrixDiff): string[] {
   return [
-    ...d.regressions.map((c) => `regression: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}${c.error ? ` (${c.error})` : ''}`),
-    ...d.fixes.map((c) => `fix: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}`),
-    ...d.noLongerPassing.map((c) => `no longer passing: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}`),
+    ...d.regressions.map(regressionLine),
+    ...d.fixes.map(fixLine),
+    ...d.untested.map((c) => `untested: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to} (${c.reason})`),
     ...d.addedCases.map((id) => `case added: ${id}`),
     ...d.removedCases.map((id) => `case removed: ${id}`),
     ...d.addedProxies.map((id) => `proxy added: ${id}`),
     ...d.removedProxies.map((id) => `proxy removed: ${id}`),
-    `diff: ${plural(d.regressions.length, 'regression', 'regressions')}, ${plural(d.fixes.length, 'fix', 'fixes')}, ` +
+    `diff: ${plural(d.regressions.length, 'regression', 'regressions')}, ${plural(d.fixes.length, 'fix', 'fixes')}, ${d.untested.length} untested, ` +
       `${plural(d.addedCases.length, 'case', 'cases')} added, ${d.removedCases.length} removed, ` +
       `${plural(d.addedProxies.length, 'proxy', 'proxies')} added, ${d.removedProxies.length} removed`,
   ];
+}
+
+/** `npm run diff` exit codes: 1 regression (always wins), 3 untested under --strict, else 0. */
+export function diffExitCode(d: MatrixDiff, strict: boolean): 0 | 1 | 3 {
+  if (d.regressions.length) return 1;
+  return strict && d.untested.length ? 3 : 0;
+}
+
+export interface GateVerdict {
+  /** 0 OK, 1 a regression, 3 something (or everything) that passes on the baseline was not tested. */
+  code: 0 | 1 | 3;
+  /** What the gate prints after its table, `[gate] ` included; the last line is the verdict. */
+  lines: string[];
+}
+
+/**
+ * May we upgrade from `baselineId` (a column of `base`) to `candidateId` (a column of `cand`)? Only
+ * when at least one case passed on the baseline and every such case passed on the candidate: a gate
+ * never says OK about cases it did not run, nor having compared nothing.
+ */
+export function gateVerdict(base: Matrix, cand: Matrix, baselineId: string, candidateId: string): GateVerdict {
+  const d = diffMatrices(base, cand, { columns: [[baselineId, candidateId]] });
+  const passed = base.cases.filter((c) => c.cells[baselineId]?.status === 'passed').length;
+  const lines = [...d.regressions.map(regressionLine), ...d.fixes.map(fixLine), ...d.untested.map((c) => `UNTESTED: ${c.caseId}: ${c.reason}`)];
+  const verdict = (code: GateVerdict['code'], ...last: string[]): GateVerdict => ({ code, lines: [...lines, ...last].map((l) => `[gate] ${l}`) });
+  if (d.regressions.length) {
+    const more = d.untested.length ? ` (and ${d.untested.length} not tested)` : '';
+    return verdict(1, `NO: ${d.regressions.length} case(s) pass on ${baselineId} and fail on ${candidateId}${more}`);
+  }
+  if (!passed) {
+    const proxy = base.proxies.find((p) => p.id === baselineId);
+    const why = proxy && proxy.available !== true ? [`baseline ${baselineId}: ${describeProxy(proxy)}`] : [];
+    return verdict(3, ...why, `UNTESTED: the baseline ${baselineId} passed no case, so nothing was compared`);
+  }
+  if (d.untested.length) return verdict(3, `UNTESTED: ${d.untested.length} case(s) that pass on ${baselineId} were not tested on ${candidateId}`);
+  return verdict(0, `OK: all ${passed} case(s) that pass on ${baselineId} pass on ${candidateId}`);
 }
 
 /** Reads and checks a matrix.json; every problem is a MatrixFileError naming the file. */

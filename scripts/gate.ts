@@ -2,14 +2,21 @@
  * `npm run gate -- --baseline <id> --candidate <id> [--grep <re>] [--baseline-variant <v>] [--candidate-variant <v>]`
  *
  * May we upgrade? Runs the suites on the baseline and on the candidate (each its own run and
- * report dir; a filter variant per side lets the same gate judge a filter upgrade), then compares
- * the two columns: exit 1 and the list when a case passes on the baseline and fails on the
- * candidate, exit 0 with the table otherwise, exit 2 on bad arguments or a run that produced no matrix.
+ * report dir; a filter variant per side lets the same gate judge a filter upgrade), prints the two
+ * columns side by side, then one line per regression and per untested case, and the verdict
+ * (report/diff.ts gateVerdict).
+ *
+ * Exit codes:
+ *   0  OK: at least one case passed on the baseline, and every such case passed on the candidate
+ *   1  NO: a case that passes on the baseline fails on the candidate (wins over untested)
+ *   2  bad arguments, an unknown version id, or a run that produced no matrix
+ *   3  UNTESTED: a case that passes on the baseline was skipped, not run, interrupted or missing on
+ *      the candidate, or the baseline passed no case at all (nothing was compared)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { reportsDir } from '../fixtures/paths';
-import { diffMatrices, formatDiff, readMatrix } from '../report/diff';
+import { gateVerdict, readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
 import { arg, unknownProjectMessage, usageError } from './cli';
 import { runPlaywright } from './run-playwright';
@@ -25,7 +32,7 @@ async function runSide(side: 'baseline' | 'candidate', project: string, grep: st
     ...(variant ? { EWC_FILTER_VARIANT: variant } : {}),
   });
   const file = path.join(dir, 'matrix', 'matrix.json');
-  if (!fs.existsSync(file)) usage(`the ${side} run wrote no ${file}; see its output above`);
+  if (!fs.existsSync(file)) usage(`the ${side} run wrote no ${file}; see its output above${grep ? ` (did --grep ${JSON.stringify(grep)} match no case?)` : ''}`);
   return readMatrix(file);
 }
 
@@ -40,21 +47,19 @@ async function main(): Promise<void> {
   const base = await runSide('baseline', baseline, grep, arg('--baseline-variant'));
   const cand = await runSide('candidate', candidate, grep, arg('--candidate-variant'));
 
-  const width = Math.max(...cand.cases.map((c) => c.id.length), 10);
+  printSideBySide(base, cand, baseline, candidate);
+  const verdict = gateVerdict(base, cand, baseline, candidate);
+  console.log(['', ...verdict.lines].join('\n'));
+  process.exitCode = verdict.code;
+}
+
+/** Every case of either run (a case the candidate did not run shows `-`), baseline order first. */
+function printSideBySide(base: Matrix, cand: Matrix, baseline: string, candidate: string): void {
+  const ids = [...new Set([...base.cases, ...cand.cases].map((c) => c.id))];
+  const status = (m: Matrix, id: string, proxy: string): string => m.cases.find((c) => c.id === id)?.cells[proxy]?.status ?? '-';
+  const width = Math.max(...ids.map((id) => id.length), 10);
   console.log(`\n${'case'.padEnd(width)}  ${'baseline'.padEnd(12)}candidate`);
-  for (const c of cand.cases) {
-    const b = base.cases.find((x) => x.id === c.id)?.cells[baseline]?.status ?? '-';
-    console.log(`${c.id.padEnd(width)}  ${b.padEnd(12)}${c.cells[candidate]?.status ?? '-'}`);
-  }
-  const d = diffMatrices(base, cand, { columns: [[baseline, candidate]] });
-  console.log('');
-  for (const line of formatDiff(d)) console.log(`[gate] ${line}`);
-  if (d.regressions.length) {
-    console.log(`[gate] NO: ${d.regressions.length} case(s) pass on ${baseline} and fail on ${candidate}`);
-    process.exitCode = 1;
-  } else {
-    console.log(`[gate] OK: nothing that passes on ${baseline} fails on ${candidate}`);
-  }
+  for (const id of ids) console.log(`${id.padEnd(width)}  ${status(base, id, baseline).padEnd(12)}${status(cand, id, candidate)}`);
 }
 
 main().catch((e: Error) => {

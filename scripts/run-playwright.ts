@@ -4,6 +4,7 @@
  * both processes; Playwright tears down its workers, and this sweep catches anything they left).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { newRunId } from '../fixtures/labels';
 import { repoRoot } from '../fixtures/paths';
@@ -15,10 +16,12 @@ import '../fixtures/testcontainers-env';
  * Each call is its own run: a fresh run id (so its sweep never touches another run's containers,
  * e.g. the run of a test that calls the gate), owned by this process.
  */
-export async function runPlaywright(args: string[], env: Record<string, string> = {}, runId = newRunId()): Promise<number> {
+export async function runPlaywright(args: string[], env: Record<string, string> = {}, runId = newRunId(), logFile?: string): Promise<number> {
   const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
+  // With a log file, the run's own output goes there (a caller printing its own summary, e.g. mutants).
+  const log = logFile ? fs.openSync(logFile, 'w') : undefined;
   const child = spawn(process.execPath, [cli, 'test', ...args], {
-    stdio: 'inherit',
+    stdio: log === undefined ? 'inherit' : ['ignore', log, log],
     cwd: repoRoot,
     env: { ...process.env, ...env, EWC_RUN_ID: runId, EWC_RUN_OWNER_PID: String(process.pid) },
   });
@@ -31,6 +34,7 @@ export async function runPlaywright(args: string[], env: Record<string, string> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
+  if (log !== undefined) fs.closeSync(log);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (keptRunIds().has(runId)) return code;

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { request as undiciRequest } from 'undici';
 import { expectedProbeOutcome, PROBES, probeConfiguredMessage } from '../abi/probes';
-import { echoThrough, expect, statusThrough, test, timing, unique, valuesOf } from '../fixtures';
+import { echoThrough, EnvoyStartError, expect, statusThrough, test, timing, unique, valuesOf, type LogLine, type StartedEnvoyContainer } from '../fixtures';
 import { SECOND_LISTENER_PORT } from '../fixtures/envoy/bootstrap';
 import { probesDir } from '../fixtures/paths';
 
@@ -23,19 +23,23 @@ const probeListener = (name: string) => ({
   pluginConfig: '{}',
 });
 
+const VMS_PER_PLUGIN_AT_CONCURRENCY_1 = 3;
+
 /** Host lines (text after the source location) with the plugin name filled in. */
 const hostLines = (lines: string[], name: string): string[] => lines.map((l) => l.replace('<plugin>', `probe-${name}`));
 
-/** Whether each line occurs in the log, in this order. */
-function inOrder(log: string[], lines: string[]): boolean {
-  let at = 0;
-  for (const line of lines) {
-    const i = log.findIndex((l, idx) => idx >= at && l.includes(line));
-    if (i < 0) return false;
-    at = i + 1;
-  }
-  return true;
+/** Waits for each line after the previous one, in this order; returns the last one seen (or none for no lines). */
+async function expectInOrder(envoy: StartedEnvoyContainer, since: number, lines: string[]): Promise<LogLine | undefined> {
+  let last: LogLine | undefined;
+  for (const line of lines) last = (await envoy.waitForLog(line, { since: last ? last.at + 1 : since }))[0];
+  return last;
 }
+
+const probeAnswer = (url: string): Promise<number | 'no answer'> =>
+  undiciRequest(url, { headers: { connection: 'close' }, reset: true }).then(
+    async (r) => (await r.body.text(), r.statusCode),
+    () => 'no answer' as const,
+  );
 
 for (const probe of PROBES) {
   test(`probe ${probe.name} (${probe.tests}): listener update ${probe.expectLoad ? 'accepted, probe serves' : 'rejected, other listener keeps serving'}`, async ({
@@ -49,31 +53,49 @@ for (const probe of PROBES) {
     const outcome = expectedProbeOutcome(probe.name, proxyEntry.envoyVersion);
     const token = unique('tok');
     await headerService.setHeaders({ 'x-idp-token': token });
-    const mark = envoy.logMark();
+    const mark = await envoy.logMark();
 
     expect(await configureListeners([{ pluginConfig: pluginConfig() }, probeListener(probe.name)])).toBe(outcome.lds.update);
     const configured = `wasm log probe probe-${probe.name}: ${probeConfiguredMessage(probe.name)}`;
-    if (outcome.configured) await expect.poll(() => envoy.logLinesSince(mark).some((l) => l.includes(configured)), { timeout: timing.pollDeadlineMs }).toBe(true);
-    await expect.poll(() => inOrder(envoy.logLinesSince(mark), hostLines(outcome.hostLog, probe.name)), { timeout: timing.pollDeadlineMs }).toBe(true);
+    if (outcome.configured) await envoy.waitForLog(configured, { since: mark });
+    await expectInOrder(envoy, mark, hostLines(outcome.hostLog, probe.name));
 
     // The main listener, with the real filter, keeps serving either way.
     await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/main'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
-    const probeAnswer = await undiciRequest(envoy.url('/probe', SECOND_LISTENER_PORT), { headers: { connection: 'close' }, reset: true }).then(
-      async (r) => (await r.body.text(), r.statusCode),
-      () => 'no answer' as const,
-    );
-    expect(probeAnswer).toBe(outcome.lds.probeListenerServes ? 200 : 'no answer');
-    expect(envoy.logLinesSince(mark).some((l) => l.includes(configured))).toBe(outcome.configured);
+    expect(await probeAnswer(envoy.url('/probe', SECOND_LISTENER_PORT))).toBe(outcome.lds.probeListenerServes ? 200 : 'no answer');
+    // Up to a line written after all of the above: the probe configured exactly when it should have,
+    // once in each VM Envoy creates for a plugin at --concurrency 1 (a canary, the main thread's, one worker's).
+    const configuredLines = envoy.logBetween(mark, await envoy.logBarrier()).filter((l) => l.includes(configured));
+    expect(configuredLines.length).toBe(outcome.configured ? VMS_PER_PLUGIN_AT_CONCURRENCY_1 : 0);
   });
 }
 
-for (const probe of PROBES.filter((p) => !p.expectLoad)) {
-  test(`probe ${probe.name} in the bootstrap: Envoy refuses to start and says why`, async ({ proxyEntry, startEnvoy }) => {
+for (const probe of PROBES) {
+  test(`probe ${probe.name} as the only listener in the bootstrap: Envoy ${probe.expectLoad ? 'starts and the probe serves' : 'exits with code 1 and says why'}`, async ({ proxyEntry, startEnvoy }) => {
     const outcome = expectedProbeOutcome(probe.name, proxyEntry.envoyVersion);
-    expect(outcome.static.envoy).toBe('exits');
     const { codePath, ...listener } = probeListener(probe.name);
     const started = startEnvoy({ ...listener, port: undefined, wasmPath: codePath, staticListener: true });
-    await expect(started).rejects.toThrow(hostLines(outcome.hostLog, probe.name)[0]);
+    if (outcome.static.envoy === 'serves') {
+      const envoy = await started;
+      await envoy.waitForLog(`wasm log probe probe-${probe.name}: ${probeConfiguredMessage(probe.name)}`, { since: 0 });
+      expect(await probeAnswer(envoy.url('/probe'))).toBe(200);
+      return;
+    }
+    const error = await started.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EnvoyStartError);
+    const failure = error as EnvoyStartError;
+    expect(failure.exitCode, failure.message).toBe(1);
+    expect(failure.message).toContain(`Envoy ${proxyEntry.id} exited with code 1 before it was ready`);
+    // Every host line, in order, in the log of the Envoy that exited.
+    let at = 0;
+    for (const line of hostLines(outcome.hostLog, probe.name)) {
+      const i = failure.log.findIndex((l, idx) => idx >= at && l.includes(line));
+      expect(i, `"${line}" in order in:\n${failure.log.join('\n')}`).toBeGreaterThanOrEqual(0);
+      at = i + 1;
+    }
   });
 }
 

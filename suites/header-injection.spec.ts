@@ -2,7 +2,20 @@
  * Header injection: what the header service hands out reaches the upstream, exactly.
  * Each case polls until the filter's next tick has fetched the new set, then asserts exact values.
  */
-import { addedHeaders, echoThrough, expect, HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, test, timing, unique, valuesOf } from '../fixtures';
+import {
+  addedHeaders,
+  echoThrough,
+  expect,
+  filterLogBetween,
+  HEADER_SERVICE_AUTHORITY,
+  HEADER_SERVICE_PATH,
+  test,
+  timing,
+  unique,
+  uniqueServicePath,
+  valuesOf,
+  waitForFilterLog,
+} from '../fixtures';
 
 
 test('a header set at the header service arrives at the upstream with its exact name and value', async ({ proxyRequest: request, headerService }) => {
@@ -55,4 +68,52 @@ test('a header the client already sent is replaced by the header service value, 
   const echo = await echoThrough(request, '/spoof', clientHeaders);
   expect(valuesOf(echo, 'x-idp-token')).toEqual([token]);
   expect(valuesOf(echo, 'x-client-trace')).toEqual(['trace-123']);
+});
+
+test('mixed-case names from the header service arrive lowercased', async ({ proxyRequest: request, headerService }) => {
+  // As the replaced sidecar served them.
+  const token = `Bearer ${unique('jwt')}`;
+  await headerService.setHeaders({ Authorization: token, 'X-AnotherSecretHeader': 'Hiya Pal' });
+  const expected = [
+    ['authorization', token],
+    ['x-anothersecretheader', 'Hiya Pal'],
+  ];
+  await expect.poll(async () => addedHeaders(await echoThrough(request, '/mixed-case')), { timeout: timing.pollDeadlineMs }).toEqual(expected);
+});
+
+test('overwrite false: a header the client sent is kept, the others are added', async ({ envoy, proxyRequest: request, headerService, configureFilter }) => {
+  const set = { 'x-idp-token': unique('tok'), 'x-tenant-id': unique('tenant') };
+  await headerService.setHeaders(set);
+  expect(await configureFilter({ header_providing_service_path: uniqueServicePath(), overwrite: false })).toBe('accepted');
+  const client = { 'x-idp-token': 'sent-by-client' };
+  await expect.poll(async () => valuesOf(await echoThrough(request, '/keep', client), 'x-tenant-id'), { timeout: timing.pollDeadlineMs }).toEqual([set['x-tenant-id']]);
+
+  const mark = await envoy.logMark();
+  const echo = await echoThrough(request, '/keep/once', client);
+  expect(valuesOf(echo, 'x-idp-token')).toEqual(['sent-by-client']);
+  expect(valuesOf(echo, 'x-tenant-id')).toEqual([set['x-tenant-id']]);
+  // The one request since the mark: it logs what it really added.
+  await waitForFilterLog(envoy, 'injected headers=', { since: mark });
+  expect(filterLogBetween(envoy, mark, await envoy.logBarrier(), 'injected headers=')).toEqual(['injected headers=1']);
+
+  // A header the client did not send is still added with overwrite false.
+  expect(valuesOf(await echoThrough(request, '/keep/none'), 'x-idp-token')).toEqual([set['x-idp-token']]);
+});
+
+test('each step logs its exact line: dispatched, callout ok, cache updated, injected', async ({ envoy, proxyRequest: request, headerService, configureFilter, pluginConfig }) => {
+  const set = { 'x-idp-token': unique('tok'), 'x-tenant-id': unique('tenant') };
+  await headerService.setHeaders(set);
+  const config = pluginConfig({ header_providing_service_path: uniqueServicePath() });
+  const vmId = unique('steps');
+  const start = await envoy.logMark();
+  expect(await configureFilter(config, { vmId })).toBe('accepted');
+
+  const exactly = (line: string) => (m: string) => m === line;
+  const [dispatched] = await waitForFilterLog(envoy, exactly(`callout dispatched: cluster=${config.header_providing_service_cluster} path=${config.header_providing_service_path}`), { since: start, vmId });
+  const [ok] = await waitForFilterLog(envoy, exactly('callout ok: status=200 headers=2'), { since: dispatched.at + 1, vmId });
+  await waitForFilterLog(envoy, exactly(`cache updated: headers=2 expires_in=${timing.cacheExpiryMs}ms`), { since: ok.at + 1, vmId });
+
+  const mark = await envoy.logMark();
+  expect(addedHeaders(await echoThrough(request, '/steps'))).toEqual(Object.entries(set).sort(([a], [b]) => a.localeCompare(b)));
+  await waitForFilterLog(envoy, exactly('injected headers=2'), { since: mark, vmId });
 });

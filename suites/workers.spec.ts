@@ -17,10 +17,7 @@ for (const concurrency of [1, 2, 4]) {
 
     // A new connection per request, in batches, until every worker has accepted some (bounded: 400 requests).
     const seen: string[][] = [];
-    const perWorker = async (): Promise<number[]> => {
-      const stats = await envoy.stats('downstream_cx_total');
-      return Array.from({ length: concurrency }, (_, w) => stats.get(LISTENER_STAT(w)) ?? 0);
-    };
+    const perWorker = (): Promise<number[]> => Promise.all(Array.from({ length: concurrency }, (_, w) => envoy.stat(LISTENER_STAT(w))));
     const batch = 4 * concurrency;
     do {
       for (let i = 0; i < batch; i++) {

@@ -12,6 +12,7 @@ import { runCommand } from './commands';
 
 const CASE = 'several headers at once arrive each exactly once, and nothing else is added';
 const CASE_ID = `header-injection › ${CASE}`;
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
@@ -24,12 +25,21 @@ test('gate: exit 1 naming the case when the candidate breaks it, exit 0 when not
 
   const fine = await runCommand('gate.ts', ['--baseline', 'envoy-1.36.2', '--candidate', 'envoy-1.40.0', '--grep', CASE], root, 200_000);
   expect(fine.code, fine.stdout + fine.stderr).toBe(0);
-  expect(fine.stdout).toMatch(new RegExp(`${CASE_ID.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+passed\\s+passed`));
-  expect(fine.stdout).toContain('[gate] OK: nothing that passes on envoy-1.36.2 fails on envoy-1.40.0');
+  expect(fine.stdout).toMatch(new RegExp(`${escapeRe(CASE_ID)}\\s+passed\\s+passed`));
+  expect(fine.stdout).toContain('[gate] OK: all 1 case(s) that pass on envoy-1.36.2 pass on envoy-1.40.0');
 
   const unknown = await runCommand('gate.ts', ['--baseline', 'envoy-9.9.9', '--candidate', 'envoy-1.40.0'], root, 60_000);
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('unknown version id "envoy-9.9.9". Known ids: envoy-1.36.2');
+});
+
+test('gate: exit 3, never OK, when the candidate cannot run the case (envoy-1.38.3 from the wheel has no V8)', async ({}, testInfo) => {
+  const r = await runCommand('gate.ts', ['--baseline', 'envoy-1.40.0', '--candidate', 'envoy-1.38.3', '--grep', 'several headers'], testInfo.outputPath('gate'), 200_000);
+  expect(r.code, r.stdout + r.stderr).toBe(3);
+  // The reason is the candidate's: the image it built from the wheel registers no V8.
+  expect(r.stdout).toMatch(new RegExp(`^\\[gate\\] UNTESTED: ${escapeRe(CASE_ID)}: \\S.*registers no envoy\\.wasm\\.runtime\\.v8.*$`, 'm'));
+  expect(r.stdout).toContain('[gate] UNTESTED: 1 case(s) that pass on envoy-1.40.0 were not tested on envoy-1.38.3');
+  expect(r.stdout).not.toContain('[gate] OK');
 });
 
 test('repro: a failing case keeps its containers with curl commands to reach them; --stop leaves nothing', async ({}, testInfo) => {

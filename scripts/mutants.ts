@@ -1,0 +1,109 @@
+/**
+ * `npm run mutants [-- --project <id>] [--variant <name> ...] [--all-cases]`: the executable kill matrix.
+ *
+ * Builds every mutant of filter/variants.json and runs, on one proxy version (default: the newest
+ * runnable Envoy), the cases the catalogue says must fail against it (with --all-cases: every case,
+ * to find every killer). Prints variant, expected killers, actual killers and a verdict per mutant,
+ * writes reports/mutants/mutants.json and mutants.md (the README table), and exits 1 when a mutant
+ * survives or an expected killer passes or did not run, 2 on bad arguments or catalogue, 130 on Ctrl-C.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { reportsDir, repoRoot } from '../fixtures/paths';
+import { readMatrix } from '../report/diff';
+import { formatResults, grepFor, judge, loadCatalogue, markdownTable, mutants, unknownKillers, type VariantResult } from '../report/mutants';
+import { unknownProjectMessage, usageError } from './cli';
+import { listCases } from './list-cases';
+import { runPlaywright } from './run-playwright';
+import { setup } from './setup';
+
+const USAGE = 'npm run mutants -- [--project <id>] [--variant <name> ...] [--all-cases]';
+const usage = (why: string): never => usageError('mutants', USAGE, why);
+
+interface Options {
+  project?: string;
+  variants: string[];
+  allCases: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { variants: [], allCases: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--project') opts.project = argv[++i] ?? usage('--project needs an id');
+    else if (a === '--variant') opts.variants.push(argv[++i] ?? usage('--variant needs a name'));
+    else if (a === '--all-cases') opts.allCases = true;
+    else usage(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+function buildVariants(names: string[]): void {
+  for (const v of names) {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'filter', 'build.mjs'), '--variant', v], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`filter build of variant ${v} failed:\n${r.stdout}${r.stderr}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const catalogue = loadCatalogue();
+  const known = mutants(catalogue).map((v) => v.name);
+  for (const v of opts.variants) if (!known.includes(v)) usage(`unknown variant "${v}". Mutants: ${known.join(', ')}`);
+  if (opts.project) {
+    const unknown = unknownProjectMessage(opts.project);
+    if (unknown) usage(unknown);
+  }
+
+  const proxies = await setup();
+  const newest = proxies.filter((p) => p.available && p.entry.kind === 'envoy').map((p) => p.entry.id).at(-1);
+  const project = opts.project ?? newest ?? usage('no runnable Envoy version here (see the [setup] lines above)');
+  const selected = mutants(catalogue).filter((v) => !opts.variants.length || opts.variants.includes(v.name));
+
+  const cases = listCases(project);
+  const unknown = unknownKillers(selected, cases);
+  if (unknown.length) usage(`filter/variants.json names cases the suites do not have:\n  ${unknown.join('\n  ')}`);
+
+  console.log(`[mutants] building ${selected.length} variants`);
+  buildVariants(selected.map((v) => v.name));
+  const root = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'mutants');
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+
+  const results: VariantResult[] = [];
+  const t0 = Date.now();
+  for (const [i, variant] of selected.entries()) {
+    const dir = path.join(root, variant.name);
+    fs.mkdirSync(dir, { recursive: true });
+    const grep = opts.allCases ? [] : ['--grep', grepFor(variant.killers.map((k) => k.case))];
+    const t = Date.now();
+    const code = await runPlaywright(['--project', project, ...grep], { EWC_FILTER_VARIANT: variant.name, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: dir }, undefined, path.join(dir, 'output.txt'));
+    if (code === 130) {
+      console.log('[mutants] interrupted');
+      return 130;
+    }
+    const file = path.join(dir, 'matrix', 'matrix.json');
+    if (!fs.existsSync(file)) throw new Error(`the run of ${variant.name} wrote no ${file} (exit ${code}); its output: ${path.join(dir, 'output.txt')}`);
+    const result = judge(variant, readMatrix(file), project);
+    results.push(result);
+    const killed = result.expected.filter((e) => result.killers.includes(e)).length;
+    console.log(`[mutants] ${i + 1}/${selected.length} ${variant.name}: ${result.verdict} (${killed}/${result.expected.length} expected killers failed) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    if (result.verdict !== 'killed') console.log(`[mutants]   output: ${path.join(dir, 'output.txt')}`);
+  }
+
+  console.log('');
+  for (const line of formatResults(results, project)) console.log(line);
+  console.log(`[mutants] ${((Date.now() - t0) / 1000).toFixed(0)} s on ${project}; reports in ${root}`);
+  fs.writeFileSync(path.join(root, 'mutants.json'), JSON.stringify({ project, results }, null, 2));
+  fs.writeFileSync(path.join(root, 'mutants.md'), `${markdownTable(selected, results).join('\n')}\n`);
+  return results.every((r) => r.verdict === 'killed') ? 0 : 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: Error) => {
+    console.error(`[mutants] ${e.message}`);
+    process.exitCode = 2;
+  },
+);
