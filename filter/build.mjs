@@ -10,6 +10,10 @@
 // (gitignored): it exports VARIANT (the name) and one const bool IS_<NAME> per variant; the filter
 // branches on `if (IS_<NAME>)`, which the compiler removes when false, so the production build
 // carries no mutant code at all. The module is always restored to "none" at the end.
+//
+// The variants are data: filter/variants.json lists each one (name, kind, behaviour, the README rule it
+// breaks, and its killers: the conformance cases that must fail against it). "none" (production) is
+// implicit. The file is validated on every import of this module; a bad entry stops everything.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -24,19 +28,95 @@ const VARIANT_MODULE = join(ASSEMBLY_DIR, "variant.generated.ts");
 const ASC = join(REPO_DIR, "node_modules", ".bin", process.platform === "win32" ? "asc.cmd" : "asc");
 const ENTRY = join(ASSEMBLY_DIR, "index.ts");
 const ASC_FLAGS = ["--use", "abort=abort_proc_exit", "-O3z", "--converge", "--noAssert"];
+const CATALOGUE_FILE = join(FILTER_DIR, "variants.json");
+const IS_MAIN = Boolean(process.argv[1]) && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
-export const VARIANTS = [
-  "none",
-  "no-inject",
-  "first-header-only",
-  "no-overwrite",
-  "no-expiry",
-  "late-first-callout",
-  "no-coordination",
-  "accept-any-status",
-  "lenient-config",
-  "panic-on-request",
-];
+const KINDS = ["mutant", "test-build"];
+const ENTRY_KEYS = ["name", "kind", "behaviour", "rule", "killers"];
+const KILLER_KEYS = ["case", "why"];
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+// "<spec basename> › <test title>", as the report model builds case ids.
+const CASE_ID = /^[a-z0-9]+(-[a-z0-9]+)* › \S/;
+
+const isText = (v) => typeof v === "string" && v.trim().length > 0;
+
+/**
+ * Parses and checks the catalogue text; returns the entries or throws an Error listing every problem.
+ * Exported for scripts that want to check a catalogue without importing it as the build's own.
+ */
+export function parseCatalogue(text, source = "variants.json") {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source}: not valid JSON: ${e.message}`);
+  }
+  if (!Array.isArray(data)) throw new Error(`${source}: must be a JSON array of variant entries`);
+  const problems = [];
+  const seen = new Set();
+  data.forEach((entry, i) => {
+    const at = `${source}[${i}]${entry && typeof entry.name === "string" ? ` (${entry.name})` : ""}`;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      problems.push(`${at}: must be an object`);
+      return;
+    }
+    for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) problems.push(`${at}: unknown key "${key}" (allowed: ${ENTRY_KEYS.join(", ")})`);
+    const { name, kind, behaviour, rule, killers } = entry;
+    if (typeof name !== "string" || !KEBAB.test(name)) problems.push(`${at}: "name" must be a kebab-case string (a lowercase letter, then lowercase letters, digits and single dashes), got ${JSON.stringify(name)}`);
+    else if (name === "none") problems.push(`${at}: "none" is the production build and must not be listed`);
+    else if (seen.has(name)) problems.push(`${at}: duplicate name "${name}"`);
+    else seen.add(name);
+    if (!KINDS.includes(kind)) problems.push(`${at}: "kind" must be one of ${KINDS.map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(kind)}`);
+    if (!isText(behaviour)) problems.push(`${at}: "behaviour" must be a non-empty string`);
+    if (!isText(rule)) problems.push(`${at}: "rule" must be a non-empty string`);
+    if (!Array.isArray(killers)) {
+      problems.push(`${at}: "killers" must be an array`);
+      return;
+    }
+    if (kind === "mutant" && killers.length === 0) problems.push(`${at}: a mutant needs at least one killer`);
+    const cases = new Set();
+    killers.forEach((killer, j) => {
+      const kat = `${at}.killers[${j}]`;
+      if (killer === null || typeof killer !== "object" || Array.isArray(killer)) {
+        problems.push(`${kat}: must be an object with "case" and "why"`);
+        return;
+      }
+      for (const key of Object.keys(killer)) if (!KILLER_KEYS.includes(key)) problems.push(`${kat}: unknown key "${key}" (allowed: ${KILLER_KEYS.join(", ")})`);
+      if (!isText(killer.case)) problems.push(`${kat}: "case" must be a non-empty string`);
+      else if (!CASE_ID.test(killer.case)) problems.push(`${kat}: "case" must look like "<spec basename> › <test title>", got ${JSON.stringify(killer.case)}`);
+      else if (cases.has(killer.case)) problems.push(`${kat}: case listed twice: ${JSON.stringify(killer.case)}`);
+      else cases.add(killer.case);
+      if (!isText(killer.why)) problems.push(`${kat}: "why" must be a non-empty string`);
+    });
+  });
+  if (problems.length) throw new Error(`${source}: ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
+  return data;
+}
+
+// Run as the build CLI: a clear message and exit 2. Imported by a script: the import fails with the
+// same message (an Error), so the importer decides how to report it.
+function loadCatalogue() {
+  try {
+    let text;
+    try {
+      text = readFileSync(CATALOGUE_FILE, "utf8");
+    } catch (e) {
+      throw new Error(`cannot read ${CATALOGUE_FILE}: ${e.message}`);
+    }
+    return parseCatalogue(text, relative(REPO_DIR, CATALOGUE_FILE));
+  } catch (e) {
+    const message = `build.mjs: invalid variant catalogue: ${e.message}`;
+    if (!IS_MAIN) throw new Error(message);
+    console.error(message);
+    process.exit(2);
+  }
+}
+
+/** The parsed, validated entries of filter/variants.json (production "none" is not among them). */
+export const CATALOGUE = loadCatalogue();
+
+/** "none" (production) first, then every catalogue entry in file order. */
+export const VARIANTS = ["none", ...CATALOGUE.map((e) => e.name)];
 
 export function outputPath(variant) {
   return variant === "none" ? join(BUILD_DIR, "filter.wasm") : join(BUILD_DIR, "variants", `${variant}.wasm`);
@@ -162,4 +242,4 @@ function main() {
   process.exit(ok ? 0 : 1);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (IS_MAIN) main();

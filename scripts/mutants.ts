@@ -89,6 +89,7 @@ async function main(): Promise<number> {
     results.push(result);
     const killed = result.expected.filter((e) => result.killers.includes(e)).length;
     console.log(`[mutants] ${i + 1}/${selected.length} ${variant.name}: ${result.verdict} (${killed}/${result.expected.length} expected killers failed) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    for (const killer of result.killers) console.log(`[mutants]   failed: ${killer}: ${result.errors[killer]}`);
     if (result.verdict !== 'killed') console.log(`[mutants]   output: ${path.join(dir, 'output.txt')}`);
   }
 

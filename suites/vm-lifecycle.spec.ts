@@ -57,7 +57,8 @@ for (const c of VM_ID_CASES) {
     await headerService.setHeaders({ 'x-idp-token': token });
     const config = pluginConfig({ header_providing_service_path: path, header_cache_expiry: '60s' });
     const first = { vmId: c.vmIds[0], pluginConfig: config };
-    const second = { vmId: c.vmIds[1], pluginConfig: config, port: SECOND_LISTENER_PORT, name: 'second', statPrefix: 'second' };
+    // A plugin of its own name: its own root context, so what it shares with the first is the VM's shared data alone.
+    const second = { vmId: c.vmIds[1], pluginName: 'header-augmenter-second', pluginConfig: config, port: SECOND_LISTENER_PORT, name: 'second', statPrefix: 'second' };
     const viaSecond = async (): Promise<string[]> => {
       const res = await undiciRequest(envoy.url('/second', SECOND_LISTENER_PORT), { headers: { connection: 'close' }, reset: true });
       return valuesOf((await res.body.json()) as EchoResponse, 'x-idp-token');

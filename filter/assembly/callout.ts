@@ -3,7 +3,12 @@
 // is one header to inject. {} is a valid, empty set. Anything else keeps the previous set.
 import { HeaderPair, Headers } from "@solo-io/proxy-runtime";
 import { Config } from "./config";
-import { JsonParser, J_OBJ, J_STR } from "./json";
+import { JsonParser, JValue, J_OBJ, J_STR, J_NUM, J_BOOL, J_NULL } from "./json";
+import {
+  IS_CALLOUT_AUTHORITY_IS_CLUSTER, IS_NON_STRING_VALUES_STRINGIFIED, IS_ARRAY_BODY_AS_EMPTY_SET,
+  IS_EMPTY_BODY_AS_EMPTY_SET, IS_NO_NAME_VALIDATION, IS_NO_VALUE_VALIDATION, IS_CASE_SENSITIVE_DUPLICATES,
+  IS_UPPERCASE_NAMES_REJECTED,
+} from "./variant.generated";
 
 function pair(k: string, v: string): HeaderPair {
   return new HeaderPair(String.UTF8.encode(k), String.UTF8.encode(v));
@@ -13,7 +18,7 @@ export function calloutHeaders(c: Config): Headers {
   const h: Headers = [];
   h.push(pair(":method", "GET"));
   h.push(pair(":path", c.path));
-  h.push(pair(":authority", c.authority));
+  h.push(pair(":authority", IS_CALLOUT_AUTHORITY_IS_CLUSTER ? c.cluster : c.authority));
   h.push(pair("accept", "application/json"));
   return h;
 }
@@ -45,6 +50,29 @@ function validName(n: string): bool {
   return true;
 }
 
+// uppercase-names-rejected variant: "HTTP/2 header names are lowercase", so A-Z is left out of the
+// token check, which then runs on the name as sent.
+function validLowercaseName(n: string): bool {
+  if (n.length == 0) return false;
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || !isTokenChar(c)) return false;
+  }
+  return true;
+}
+
+// non-string-values-stringified variant: a scalar value is "converted to a string" (its JSON text).
+function stringifyScalar(v: JValue): void {
+  if (v.kind == J_NUM) v.kind = J_STR; // s already holds the number's text
+  else if (v.kind == J_BOOL) {
+    v.s = v.b ? "true" : "false";
+    v.kind = J_STR;
+  } else if (v.kind == J_NULL) {
+    v.s = "null";
+    v.kind = J_STR;
+  }
+}
+
 // CR, LF and NUL are never legal in a header value (and would break the line encoding).
 function validValue(v: string): bool {
   for (let i = 0; i < v.length; i++) {
@@ -57,19 +85,40 @@ function validValue(v: string): bool {
 // Header names are lowercased (HTTP/2 and Envoy's header maps are lowercase); two members that
 // differ only in case are a duplicate and make the whole body invalid.
 export function parseHeaderBody(body: ArrayBuffer): BodyResult {
-  if (body.byteLength == 0) return bad("empty body");
+  if (body.byteLength == 0) {
+    if (IS_EMPTY_BODY_AS_EMPTY_SET) {
+      // "No content means no headers."
+      const empty = new BodyResult();
+      empty.ok = true;
+      return empty;
+    }
+    return bad("empty body");
+  }
   const parser = new JsonParser(body);
   const root = parser.parse();
   if (root === null) return bad("not JSON (" + parser.error + ")");
-  if (root.kind != J_OBJ) return bad("not a JSON object (" + root.typeName() + ")");
+  // array-body-as-empty-set variant: no root type check; an array has no members, so 0 headers.
+  if (!IS_ARRAY_BODY_AS_EMPTY_SET) {
+    if (root.kind != J_OBJ) return bad("not a JSON object (" + root.typeName() + ")");
+  }
   const r = new BodyResult();
   for (let i = 0; i < root.keys.length; i++) {
     const name = root.keys[i].toLowerCase();
     const v = root.vals[i];
+    if (IS_NON_STRING_VALUES_STRINGIFIED) stringifyScalar(v);
     if (v.kind != J_STR) return bad("value of \"" + root.keys[i] + "\" is not a string (" + v.typeName() + ")");
-    if (!validName(name)) return bad("invalid header name \"" + root.keys[i] + "\"");
-    if (!validValue(v.s)) return bad("invalid value for header \"" + name + "\"");
-    if (r.names.includes(name)) return bad("duplicate header \"" + name + "\"");
+    if (IS_UPPERCASE_NAMES_REJECTED) {
+      if (!validLowercaseName(root.keys[i])) return bad("invalid header name \"" + root.keys[i] + "\"");
+    } else if (!IS_NO_NAME_VALIDATION) {
+      if (!validName(name)) return bad("invalid header name \"" + root.keys[i] + "\"");
+    }
+    if (!IS_NO_VALUE_VALIDATION) {
+      if (!validValue(v.s)) return bad("invalid value for header \"" + name + "\"");
+    }
+    if (IS_CASE_SENSITIVE_DUPLICATES) {
+      // Compared as sent: "X-Idp-Token" and "x-idp-token" are different keys here.
+      if (root.keys.indexOf(root.keys[i]) < i) return bad("duplicate header \"" + name + "\"");
+    } else if (r.names.includes(name)) return bad("duplicate header \"" + name + "\"");
     r.names.push(name);
     r.values.push(v.s);
   }

@@ -1,9 +1,12 @@
 // Plugin configuration: parse and validate the whole object up front. Any problem rejects the
 // configuration (onConfigure returns false) with exactly one error line naming the key, so the
 // filter never runs with half a config.
-import { JsonParser, JValue, J_OBJ, J_STR, J_BOOL } from "./json";
+import { JsonParser, JValue, J_OBJ, J_STR, J_BOOL, J_NUM } from "./json";
 import { parseDurationMs } from "./duration";
-import { IS_LENIENT_CONFIG } from "./variant.generated";
+import {
+  IS_LENIENT_CONFIG, IS_NUMBER_AS_STRING_CONFIG, IS_NO_WHITESPACE_CHECK, IS_DUPLICATE_CONFIG_KEY_LAST_WINS,
+  IS_DEFAULT_EXPIRY_300S,
+} from "./variant.generated";
 
 export const K_CLUSTER = "header_providing_service_cluster";
 export const K_PATH = "header_providing_service_path";
@@ -20,7 +23,7 @@ export class Config {
   cluster: string = "";
   path: string = "";
   authority: string = "";
-  cacheExpiryMs: i64 = 30000;
+  cacheExpiryMs: i64 = IS_DEFAULT_EXPIRY_300S ? 300000 : 30000;
   tickPeriodMs: i64 = 5000;
   calloutTimeoutMs: i64 = 1000;
   deny: bool = false; // on_missing_headers == "deny"
@@ -49,8 +52,20 @@ function err(key: string, problem: string): ConfigResult {
 }
 
 function find(obj: JValue, key: string): JValue | null {
+  if (IS_DUPLICATE_CONFIG_KEY_LAST_WINS) {
+    // Map semantics: a later member overwrites an earlier one.
+    let last: JValue | null = null;
+    for (let i = 0; i < obj.keys.length; i++) if (obj.keys[i] == key) last = obj.vals[i];
+    return last;
+  }
   for (let i = 0; i < obj.keys.length; i++) if (obj.keys[i] == key) return obj.vals[i];
   return null;
+}
+
+// number-as-string-config variant: a tolerant string getter, a number counts as its decimal text
+// (the parser keeps a number's raw text in s).
+function numberAsString(v: JValue): void {
+  if (v.kind == J_NUM) v.kind = J_STR;
 }
 
 // Path and authority go into HTTP/2 pseudo-headers of the callout: whitespace or control characters
@@ -80,7 +95,7 @@ export function parseConfig(raw: ArrayBuffer): ConfigResult {
   const root = parser.parse();
   if (root === null) return err("<json>", "invalid JSON");
   if (root.kind != J_OBJ) return err("<root>", "must be a JSON object");
-  if (parser.duplicateKey.length > 0) return err(parser.duplicateKey, "duplicate key");
+  if (!IS_DUPLICATE_CONFIG_KEY_LAST_WINS && parser.duplicateKey.length > 0) return err(parser.duplicateKey, "duplicate key");
   if (!IS_LENIENT_CONFIG) {
     for (let i = 0; i < root.keys.length; i++) {
       if (!KNOWN_KEYS.includes(root.keys[i])) return err(root.keys[i], "unknown key");
@@ -90,22 +105,25 @@ export function parseConfig(raw: ArrayBuffer): ConfigResult {
 
   const cluster = find(root, K_CLUSTER);
   if (cluster === null) return err(K_CLUSTER, "required");
+  if (IS_NUMBER_AS_STRING_CONFIG) numberAsString(cluster);
   if (cluster.kind != J_STR) return err(K_CLUSTER, "must be a string");
   if (cluster.s.length == 0) return err(K_CLUSTER, "must not be empty");
   c.cluster = cluster.s;
 
   const path = find(root, K_PATH);
   if (path === null) return err(K_PATH, "required");
+  if (IS_NUMBER_AS_STRING_CONFIG) numberAsString(path);
   if (path.kind != J_STR) return err(K_PATH, "must be a string");
   if (!path.s.startsWith("/")) return err(K_PATH, "must start with \"/\"");
-  if (hasBadChars(path.s)) return err(K_PATH, "must not contain whitespace or control characters");
+  if (!IS_NO_WHITESPACE_CHECK && hasBadChars(path.s)) return err(K_PATH, "must not contain whitespace or control characters");
   c.path = path.s;
 
   const auth = find(root, K_AUTHORITY);
   if (auth === null) return err(K_AUTHORITY, "required");
+  if (IS_NUMBER_AS_STRING_CONFIG) numberAsString(auth);
   if (auth.kind != J_STR) return err(K_AUTHORITY, "must be a string");
   if (auth.s.length == 0) return err(K_AUTHORITY, "must not be empty");
-  if (hasBadChars(auth.s)) return err(K_AUTHORITY, "must not contain whitespace or control characters");
+  if (!IS_NO_WHITESPACE_CHECK && hasBadChars(auth.s)) return err(K_AUTHORITY, "must not contain whitespace or control characters");
   c.authority = auth.s;
 
   const out: i64[] = [0];

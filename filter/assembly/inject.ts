@@ -4,6 +4,7 @@
 import * as imports from "@solo-io/proxy-runtime/imports";
 import { free } from "@solo-io/proxy-runtime/malloc";
 import { logWarn } from "./log";
+import { IS_OVERWRITE_APPENDS } from "./variant.generated";
 
 const REQUEST_HEADERS: i32 = 0;
 const scratch = new ArrayBuffer(8);
@@ -25,8 +26,11 @@ export function setRequestHeader(name: string, value: string, overwrite: bool): 
   const k = String.UTF8.encode(name);
   const v = String.UTF8.encode(value);
   if (overwrite) {
-    const rr = imports.proxy_remove_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength);
-    if (rr != 0 && rr != 1) logWarn("remove header failed: " + name + " result=" + rr.toString());
+    // overwrite-appends variant: "add replaces the header", so the client's lines are never removed.
+    if (!IS_OVERWRITE_APPENDS) {
+      const rr = imports.proxy_remove_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength);
+      if (rr != 0 && rr != 1) logWarn("remove header failed: " + name + " result=" + rr.toString());
+    }
   } else if (requestHasHeader(name)) {
     return false;
   }

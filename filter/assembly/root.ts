@@ -5,9 +5,12 @@ import {
 } from "@solo-io/proxy-runtime/runtime";
 import { Config, parseConfig, fnv1a32Hex } from "./config";
 import { calloutHeaders, parseHeaderBody } from "./callout";
-import { HeaderSet, nowMs, writeHeaderSet, initLease, tryAcquireLease } from "./cache";
+import { HeaderSet, nowMs, readHeaderSet, writeHeaderSet, initLease, tryAcquireLease } from "./cache";
 import { logDebug, logInfo, logWarn, logError } from "./log";
-import { IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS } from "./variant.generated";
+import {
+  IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS, IS_ACCEPT_2XX, IS_ACCEPT_NON_5XX, IS_TICK_PERIOD_IGNORED,
+  IS_CALLOUT_TIMEOUT_DEFAULT, IS_EXPIRY_NOT_EXTENDED, IS_LOG_CACHE_UPDATED_FORMAT, IS_CACHE_PER_VM,
+} from "./variant.generated";
 
 export const ROOT_ID = "header-augmenter";
 
@@ -59,14 +62,17 @@ export class AugmenterRoot extends RootContext {
     if (!this.firstTickDone) {
       // Switch from the short first tick to the configured period.
       this.firstTickDone = true;
-      set_tick_period_milliseconds(<u32>c.tickPeriodMs);
+      // tick-period-ignored variant: the timer is set to the documented default, not the configured period.
+      set_tick_period_milliseconds(IS_TICK_PERIOD_IGNORED ? 5000 : <u32>c.tickPeriodMs);
     }
     if (!tryAcquireLease(this.leaseKey, nowMs(), c.tickPeriodMs)) return;
     this.dispatch(c);
   }
 
   dispatch(c: Config): void {
-    const r = this.httpCall(c.cluster, calloutHeaders(c), new ArrayBuffer(0), [], <u32>c.calloutTimeoutMs, this, onCalloutResponse);
+    // callout-timeout-default variant: the documented default timeout instead of the configured one.
+    const r = this.httpCall(c.cluster, calloutHeaders(c), new ArrayBuffer(0), [],
+      IS_CALLOUT_TIMEOUT_DEFAULT ? 1000 : <u32>c.calloutTimeoutMs, this, onCalloutResponse);
     if (r != WasmResultValues.Ok) {
       logWarn("callout failed: dispatch failed: " + r.toString());
       return;
@@ -82,7 +88,20 @@ export class AugmenterRoot extends RootContext {
       return;
     }
     const status = stream_context.headers.http_callback.get(":status");
-    if (status != "200" && !IS_ACCEPT_ANY_STATUS) {
+    if (IS_ACCEPT_2XX) {
+      // "Success is 2xx."
+      const code = I32.parseInt(status);
+      if (code < 200 || code >= 300) {
+        logWarn("callout failed: status=" + status);
+        return;
+      }
+    } else if (IS_ACCEPT_NON_5XX) {
+      // "Only server errors are failures."
+      if (I32.parseInt(status) >= 500) {
+        logWarn("callout failed: status=" + status);
+        return;
+      }
+    } else if (status != "200" && !IS_ACCEPT_ANY_STATUS) {
       logWarn("callout failed: status=" + status);
       return;
     }
@@ -99,15 +118,29 @@ export class AugmenterRoot extends RootContext {
     const set = new HeaderSet();
     set.fetchedAt = nowMs();
     set.expiresAt = set.fetchedAt + c.cacheExpiryMs;
+    if (IS_EXPIRY_NOT_EXTENDED) {
+      // "The expiry is set when the cache is created": a refresh keeps the existing deadline.
+      const prev = readHeaderSet(this.headersKey);
+      if (prev !== null) set.expiresAt = prev.expiresAt;
+    }
     set.names = parsed.names;
     set.values = parsed.values;
-    const w = writeHeaderSet(this.headersKey, set);
+    if (IS_CACHE_PER_VM) changetype<PerVmCacheRoot>(this).vmSet = set;
+    const w = IS_CACHE_PER_VM ? 0 : writeHeaderSet(this.headersKey, set);
     if (w != 0) {
       logWarn("cache write failed: result=" + w.toString());
       return;
     }
-    logInfo("cache updated: headers=" + set.names.length.toString() + " expires_in=" + c.cacheExpiryMs.toString() + "ms");
+    logInfo("cache updated: headers=" + set.names.length.toString() + (IS_LOG_CACHE_UPDATED_FORMAT ? " ttl=" : " expires_in=") +
+      c.cacheExpiryMs.toString() + "ms");
   }
+}
+
+// cache-per-vm variant: the header set is kept in the root context (this VM's own memory) instead of
+// shared data, so only the VM that won the lease has it. A subclass, so that the production root has no
+// such field at all; index.ts instantiates it only in that variant.
+export class PerVmCacheRoot extends AugmenterRoot {
+  vmSet: HeaderSet | null = null;
 }
 
 // AS 0.17 has no closures: the callback is a top-level function and gets the root back as origin.

@@ -2,11 +2,15 @@
 import {
   Context, RootContext, FilterHeadersStatusValues, send_local_response, HeaderPair, Headers, GrpcStatusValues,
 } from "@solo-io/proxy-runtime";
-import { AugmenterRoot } from "./root";
+import { AugmenterRoot, PerVmCacheRoot } from "./root";
 import { readHeaderSet, nowMs } from "./cache";
 import { setRequestHeader } from "./inject";
 import { logDebug, logInfo, logError } from "./log";
-import { IS_NO_INJECT, IS_FIRST_HEADER_ONLY, IS_NO_OVERWRITE, IS_NO_EXPIRY, IS_PANIC_ON_REQUEST } from "./variant.generated";
+import {
+  IS_NO_INJECT, IS_FIRST_HEADER_ONLY, IS_NO_OVERWRITE, IS_NO_EXPIRY, IS_PANIC_ON_REQUEST, IS_DENY_IGNORED,
+  IS_DENY_REASON_ALWAYS_EXPIRED, IS_OVERWRITE_FALSE_IGNORED, IS_EXPIRED_LOG_EVERY_REQUEST, IS_INJECTED_COUNT_OF_SET,
+  IS_CACHE_PER_VM,
+} from "./variant.generated";
 
 export class AugmenterStream extends Context {
   constructor(context_id: u32, root: RootContext) {
@@ -22,19 +26,21 @@ export class AugmenterStream extends Context {
     const c = root.config;
     if (c === null) return FilterHeadersStatusValues.Continue;
     // Read shared data on every request: another worker's VM may have refreshed it.
-    const set = readHeaderSet(root.headersKey);
+    let set = readHeaderSet(root.headersKey);
+    // cache-per-vm variant: the set this root context fetched itself, if it ever won the lease.
+    if (IS_CACHE_PER_VM) set = changetype<PerVmCacheRoot>(root).vmSet;
     let reason = "";
     if (set === null) {
-      reason = "never fetched";
+      reason = IS_DENY_REASON_ALWAYS_EXPIRED ? "expired" : "never fetched";
     } else if (!IS_NO_EXPIRY && nowMs() >= set.expiresAt) {
       reason = "expired";
-      if (root.lastExpiryLogged != set.fetchedAt) {
+      if (IS_EXPIRED_LOG_EVERY_REQUEST || root.lastExpiryLogged != set.fetchedAt) {
         root.lastExpiryLogged = set.fetchedAt;
         logInfo("cache expired: age=" + (nowMs() - set.fetchedAt).toString() + "ms");
       }
     }
     if (reason.length > 0) {
-      if (!c.deny) {
+      if (IS_DENY_IGNORED || !c.deny) {
         logDebug("missing headers: " + reason + " action=pass");
         return FilterHeadersStatusValues.Continue;
       }
@@ -48,12 +54,13 @@ export class AugmenterStream extends Context {
     const s = set!;
     let injected = 0;
     if (!IS_NO_INJECT) {
-      const overwrite = IS_NO_OVERWRITE ? false : c.overwrite;
+      const overwrite = IS_NO_OVERWRITE ? false : IS_OVERWRITE_FALSE_IGNORED ? true : c.overwrite;
       let n = s.names.length;
       if (IS_FIRST_HEADER_ONLY && n > 1) n = 1;
       for (let i = 0; i < n; i++) {
         if (setRequestHeader(s.names[i], s.values[i], overwrite)) injected++;
       }
+      if (IS_INJECTED_COUNT_OF_SET) injected = n; // the set's size, not what was actually added
     }
     logDebug("injected headers=" + injected.toString());
     return FilterHeadersStatusValues.Continue;
