@@ -98,7 +98,7 @@ test('deny: after expiry requests get the filter 503 naming the reason', async (
   await fetchThenFail(headerService, injected, path, unique('tok'));
 
   await expect.poll(async () => (await statusThrough(proxyRequest, '/deny')).status, { timeout: timing.cacheExpiryMs + timing.pollDeadlineMs }).toBe(503);
-  expect(await statusThrough(proxyRequest, '/deny')).toEqual({ status: 503, body: 'header-augmenter: no headers available (expired)\n', echo: undefined });
+  expect(await statusThrough(proxyRequest, '/deny')).toEqual({ status: 503, contentType: 'text/plain', body: 'header-augmenter: no headers available (expired)\n', echo: undefined });
 });
 
 for (const action of ['pass', 'deny'] as const) {
@@ -114,7 +114,7 @@ for (const action of ['pass', 'deny'] as const) {
       expect(r.status).toBe(200);
       expect(addedHeaders(r.echo!)).toEqual([]);
     } else {
-      expect(r).toEqual({ status: 503, body: 'header-augmenter: no headers available (never fetched)\n', echo: undefined });
+      expect(r).toEqual({ status: 503, contentType: 'text/plain', body: 'header-augmenter: no headers available (never fetched)\n', echo: undefined });
     }
     await waitForFilterLog(envoy, (m) => m === `missing headers: never fetched action=${action}`, { since: mark });
   });

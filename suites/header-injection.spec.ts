@@ -5,6 +5,7 @@
 import {
   addedHeaders,
   echoThrough,
+  echoWithHeaderLines,
   expect,
   filterLogBetween,
   HEADER_SERVICE_AUTHORITY,
@@ -33,10 +34,11 @@ test('a header set at the header service arrives at the upstream with its exact 
   const callouts = await headerService.calls();
   expect(callouts.length).toBeGreaterThan(0);
   for (const call of callouts) {
-    expect({ method: call.method, path: call.path, authority: call.authority }).toEqual({
+    expect({ method: call.method, path: call.path, authority: call.authority, accept: call.headers.filter(([n]) => n === 'accept').map(([, v]) => v) }).toEqual({
       method: 'GET',
       path: HEADER_SERVICE_PATH,
       authority: HEADER_SERVICE_AUTHORITY,
+      accept: ['application/json'],
     });
   }
 });
@@ -56,7 +58,7 @@ test('several headers at once arrive each exactly once, and nothing else is adde
   for (let i = 0; i < 5; i++) expect(addedHeaders(await echoThrough(request, `/multi/${i}`))).toEqual(expected);
 });
 
-test('a header the client already sent is replaced by the header service value, other client headers untouched', async ({ proxyRequest: request, headerService }) => {
+test('a header the client already sent is replaced by the header service value, other client headers untouched', async ({ envoy, proxyRequest: request, headerService }) => {
   const token = unique('real-token');
   await headerService.setHeaders({ 'x-idp-token': token });
   const clientHeaders = { 'x-idp-token': 'spoofed-by-client', 'x-client-trace': 'trace-123' };
@@ -68,15 +70,27 @@ test('a header the client already sent is replaced by the header service value, 
   const echo = await echoThrough(request, '/spoof', clientHeaders);
   expect(valuesOf(echo, 'x-idp-token')).toEqual([token]);
   expect(valuesOf(echo, 'x-client-trace')).toEqual(['trace-123']);
+  // Sent on two lines, the client's value is still gone entirely.
+  const twice = await echoWithHeaderLines(envoy.url('/spoof/twice'), [
+    ['x-idp-token', 'spoofed-1'],
+    ['x-idp-token', 'spoofed-2'],
+    ['x-client-trace', 'trace-456'],
+  ]);
+  expect(valuesOf(twice, 'x-idp-token')).toEqual([token]);
+  expect(valuesOf(twice, 'x-client-trace')).toEqual(['trace-456']);
 });
 
 test('mixed-case names from the header service arrive lowercased', async ({ proxyRequest: request, headerService }) => {
   // As the replaced sidecar served them.
   const token = `Bearer ${unique('jwt')}`;
-  await headerService.setHeaders({ Authorization: token, 'X-AnotherSecretHeader': 'Hiya Pal' });
+  const traceId = '80f198ee56343ba864fe8b2a57d3eff7';
+  // Every kind of token character: letters of both cases, digits, and !#$%&'*+-.^_`|~.
+  await headerService.setHeaders({ Authorization: token, 'X-AnotherSecretHeader': 'Hiya Pal', 'X-B3-TraceId': traceId, "X-Tok!#$%&'*+-.^_`|~9": 'all token chars' });
   const expected = [
     ['authorization', token],
     ['x-anothersecretheader', 'Hiya Pal'],
+    ['x-b3-traceid', traceId],
+    ["x-tok!#$%&'*+-.^_`|~9", 'all token chars'],
   ];
   await expect.poll(async () => addedHeaders(await echoThrough(request, '/mixed-case')), { timeout: timing.pollDeadlineMs }).toEqual(expected);
 });

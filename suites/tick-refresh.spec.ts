@@ -34,7 +34,13 @@ test('callouts are GET with the configured :path and :authority, one per tick pe
   const periods = CALLOUT_WINDOW_PERIODS;
   const calls = await calloutsInWindow(headerService);
 
-  for (const c of calls) expect({ method: c.method, path: c.path, authority: c.authority }).toEqual({ method: 'GET', path: HEADER_SERVICE_PATH, authority: HEADER_SERVICE_AUTHORITY });
+  for (const c of calls)
+    expect({ method: c.method, path: c.path, authority: c.authority, accept: c.headers.filter(([n]) => n === 'accept').map(([, v]) => v) }).toEqual({
+      method: 'GET',
+      path: HEADER_SERVICE_PATH,
+      authority: HEADER_SERVICE_AUTHORITY,
+      accept: ['application/json'],
+    });
   expect(calls.length).toBeGreaterThanOrEqual(periods - 2);
   expect(calls.length).toBeLessThanOrEqual(periods + 1);
   // No burst: two callouts never come closer than half a period.

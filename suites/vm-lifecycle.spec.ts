@@ -5,7 +5,7 @@
  * callout lease, listeners with different vm_ids do not.
  */
 import { request as undiciRequest } from 'undici';
-import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoThrough, expect, test, timing, unique, uniqueServicePath, valuesOf, type EchoResponse } from '../fixtures';
+import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoThrough, expect, statusThrough, test, timing, unique, uniqueServicePath, valuesOf, type EchoResponse } from '../fixtures';
 import { SECOND_LISTENER_PORT } from '../fixtures/envoy/bootstrap';
 
 const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';
@@ -43,6 +43,20 @@ test('a listener rebuild that keeps the plugin configuration keeps the cached he
   expect(valuesOf(await echoThrough(proxyRequest, '/keep/after'), 'x-idp-token')).toEqual([token]);
   // Served by the rebuilt listener, not a draining old one.
   expect(await envoy.stat('http.rebuilt.downstream_rq_total')).toBe(1);
+});
+
+test('a new plugin configuration starts with its own cache, not the previous configuration\'s', async ({ configureFilter, headerService, proxyRequest }) => {
+  const token = unique('old-config');
+  await headerService.setHeaders({ 'x-idp-token': token });
+  expect(await configureFilter({ header_providing_service_path: uniqueServicePath(), header_cache_expiry: '60s' })).toBe('accepted');
+  await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/old'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+
+  // The service fails from now on; a new configuration (same vm_id and root_id) has never fetched anything.
+  await headerService.setBehaviour({ status: 503, headers: {} });
+  const path = uniqueServicePath();
+  expect(await configureFilter({ header_providing_service_path: path, header_cache_expiry: '60s', on_missing_headers: 'deny' })).toBe('accepted');
+  await expect.poll(async () => (await headerService.calls()).some((c) => c.path === path && c.status === 503), { timeout: timing.pollDeadlineMs }).toBe(true);
+  expect(await statusThrough(proxyRequest, '/new')).toEqual({ status: 503, contentType: 'text/plain', body: 'header-augmenter: no headers available (never fetched)\n', echo: undefined });
 });
 
 const VM_ID_CASES = [

@@ -7,7 +7,7 @@ import { JsonParser, JValue, J_OBJ, J_STR, J_NUM, J_BOOL, J_NULL } from "./json"
 import {
   IS_CALLOUT_AUTHORITY_IS_CLUSTER, IS_NON_STRING_VALUES_STRINGIFIED, IS_ARRAY_BODY_AS_EMPTY_SET,
   IS_EMPTY_BODY_AS_EMPTY_SET, IS_NO_NAME_VALIDATION, IS_NO_VALUE_VALIDATION, IS_CASE_SENSITIVE_DUPLICATES,
-  IS_UPPERCASE_NAMES_REJECTED,
+  IS_UPPERCASE_NAMES_REJECTED, IS_TOKEN_CHARS_NO_DIGITS, IS_CALLOUT_NO_ACCEPT,
 } from "./variant.generated";
 
 function pair(k: string, v: string): HeaderPair {
@@ -19,7 +19,7 @@ export function calloutHeaders(c: Config): Headers {
   h.push(pair(":method", "GET"));
   h.push(pair(":path", c.path));
   h.push(pair(":authority", IS_CALLOUT_AUTHORITY_IS_CLUSTER ? c.cluster : c.authority));
-  h.push(pair("accept", "application/json"));
+  if (!IS_CALLOUT_NO_ACCEPT) h.push(pair("accept", "application/json"));
   return h;
 }
 
@@ -39,6 +39,8 @@ function bad(why: string): BodyResult {
 // RFC 9110 token characters. A ':' (pseudo-header) or space in a name would make Envoy reject or
 // corrupt the upstream request, and would break our shared-data line encoding.
 function isTokenChar(c: i32): bool {
+  // token-chars-no-digits variant: "a header name is letters and punctuation" (x-b3-traceid is refused).
+  if (IS_TOKEN_CHARS_NO_DIGITS && c >= 0x30 && c <= 0x39) return false;
   if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) return true;
   return c == 0x21 || c == 0x23 || c == 0x24 || c == 0x25 || c == 0x26 || c == 0x27 || c == 0x2a ||
     c == 0x2b || c == 0x2d || c == 0x2e || c == 0x5e || c == 0x5f || c == 0x60 || c == 0x7c || c == 0x7e;

@@ -9,7 +9,7 @@ import { HeaderSet, nowMs, readHeaderSet, writeHeaderSet, initLease, tryAcquireL
 import { logDebug, logInfo, logWarn, logError } from "./log";
 import {
   IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS, IS_ACCEPT_2XX, IS_ACCEPT_NON_5XX, IS_TICK_PERIOD_IGNORED,
-  IS_CALLOUT_TIMEOUT_DEFAULT, IS_EXPIRY_NOT_EXTENDED, IS_LOG_CACHE_UPDATED_FORMAT, IS_CACHE_PER_VM,
+  IS_CALLOUT_TIMEOUT_DEFAULT, IS_EXPIRY_NOT_EXTENDED, IS_LOG_CACHE_UPDATED_FORMAT, IS_CACHE_PER_VM, IS_CACHE_KEY_IGNORES_CONFIG,
 } from "./variant.generated";
 
 export const ROOT_ID = "header-augmenter";
@@ -37,7 +37,9 @@ export class AugmenterRoot extends RootContext {
     const c = res.config!;
     let rootId = String.UTF8.decode(get_property("plugin_root_id"));
     if (rootId.length == 0) rootId = ROOT_ID;
-    const base = ROOT_ID + "/" + rootId + "/" + fnv1a32Hex(raw) + "/";
+    let base = ROOT_ID + "/" + rootId + "/" + fnv1a32Hex(raw) + "/";
+    // cache-key-ignores-config variant: one cache per root id, whatever the configuration.
+    if (IS_CACHE_KEY_IGNORES_CONFIG) base = ROOT_ID + "/" + rootId + "/";
     this.headersKey = base + "headers";
     this.leaseKey = base + "lease";
     this.config = c;

@@ -9,7 +9,7 @@ import { logDebug, logInfo, logError } from "./log";
 import {
   IS_NO_INJECT, IS_FIRST_HEADER_ONLY, IS_NO_OVERWRITE, IS_NO_EXPIRY, IS_PANIC_ON_REQUEST, IS_DENY_IGNORED,
   IS_DENY_REASON_ALWAYS_EXPIRED, IS_OVERWRITE_FALSE_IGNORED, IS_EXPIRED_LOG_EVERY_REQUEST, IS_INJECTED_COUNT_OF_SET,
-  IS_CACHE_PER_VM,
+  IS_CACHE_PER_VM, IS_DENY_CONTENT_TYPE_JSON,
 } from "./variant.generated";
 
 export class AugmenterStream extends Context {
@@ -46,7 +46,8 @@ export class AugmenterStream extends Context {
       }
       logInfo("missing headers: " + reason + " action=deny");
       const extra: Headers = [];
-      extra.push(new HeaderPair(String.UTF8.encode("content-type"), String.UTF8.encode("text/plain")));
+      // deny-content-type-json variant: the reply is labelled JSON though its body is text.
+      extra.push(new HeaderPair(String.UTF8.encode("content-type"), String.UTF8.encode(IS_DENY_CONTENT_TYPE_JSON ? "application/json" : "text/plain")));
       send_local_response(503, "header_augmenter_no_headers",
         String.UTF8.encode("header-augmenter: no headers available (" + reason + ")\n"), extra, GrpcStatusValues.InvalidCode);
       return FilterHeadersStatusValues.StopIteration;
