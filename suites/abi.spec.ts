@@ -6,11 +6,22 @@
  * on every wasm runtime the binary carries.
  */
 import path from 'node:path';
-import { request as undiciRequest } from 'undici';
-import { expectedProbeOutcome, PROBES, probeConfiguredMessage } from '../abi/probes';
-import { echoThrough, EnvoyStartError, expect, statusThrough, test, timing, unique, valuesOf, type LogLine, type StartedEnvoyContainer } from '../fixtures';
-import { SECOND_LISTENER_PORT } from '../fixtures/envoy/bootstrap';
-import { probesDir } from '../fixtures/paths';
+import {
+  EnvoyStartError,
+  expect,
+  expectedProbeOutcome,
+  PROBES,
+  probeConfiguredMessage,
+  probesDir,
+  SECOND_LISTENER_PORT,
+  statusAt,
+  statusThrough,
+  test,
+  unique,
+  untilInjected,
+  type LogLine,
+  type StartedEnvoyContainer,
+} from '../fixtures';
 
 const probeListener = (name: string) => ({
   name: 'probe',
@@ -35,12 +46,6 @@ async function expectInOrder(envoy: StartedEnvoyContainer, since: number, lines:
   return last;
 }
 
-const probeAnswer = (url: string): Promise<number | 'no answer'> =>
-  undiciRequest(url, { headers: { connection: 'close' }, reset: true }).then(
-    async (r) => (await r.body.text(), r.statusCode),
-    () => 'no answer' as const,
-  );
-
 for (const probe of PROBES) {
   test(`probe ${probe.name} (${probe.tests}): listener update ${probe.expectLoad ? 'accepted, probe serves' : 'rejected, other listener keeps serving'}`, async ({
     envoy,
@@ -61,8 +66,8 @@ for (const probe of PROBES) {
     await expectInOrder(envoy, mark, hostLines(outcome.hostLog, probe.name));
 
     // The main listener, with the real filter, keeps serving either way.
-    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/main'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
-    expect(await probeAnswer(envoy.url('/probe', SECOND_LISTENER_PORT))).toBe(outcome.lds.probeListenerServes ? 200 : 'no answer');
+    await untilInjected(proxyRequest, '/main', token);
+    expect(await statusAt(envoy.url('/probe', SECOND_LISTENER_PORT))).toBe(outcome.lds.probeListenerServes ? 200 : 'no answer');
     // Up to a line written after all of the above: the probe configured exactly when it should have,
     // once in each VM Envoy creates for a plugin at --concurrency 1 (a canary, the main thread's, one worker's).
     const configuredLines = envoy.logBetween(mark, await envoy.logBarrier()).filter((l) => l.includes(configured));
@@ -78,7 +83,7 @@ for (const probe of PROBES) {
     if (outcome.static.envoy === 'serves') {
       const envoy = await started;
       await envoy.waitForLog(`wasm log probe probe-${probe.name}: ${probeConfiguredMessage(probe.name)}`, { since: 0 });
-      expect(await probeAnswer(envoy.url('/probe'))).toBe(200);
+      expect(await statusAt(envoy.url('/probe'))).toBe(200);
       return;
     }
     const error = await started.then(
@@ -107,7 +112,7 @@ for (const runtime of RUNTIMES) {
     const token = unique('rt');
     await headerService.setHeaders({ 'x-idp-token': token });
     expect(await configureFilter({}, { runtime, vmId: `filter-on-${runtime}` })).toBe('accepted');
-    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/runtime'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+    await untilInjected(proxyRequest, '/runtime', token);
     expect((await statusThrough(proxyRequest, '/runtime/2')).status).toBe(200);
   });
 }

@@ -16,9 +16,9 @@ import {
   uniqueServicePath,
   valuesOf,
   waitForFilterLog,
+  type HeaderServiceClient,
   type RecordedCall,
 } from '../fixtures';
-import type { HeaderServiceClient } from '../fixtures/peer/client';
 
 /** A failure whose body is itself a valid header set: a filter that ignores the status would inject it. */
 const FAILING = { status: 503, headers: { 'x-idp-token': 'from-a-503-body' } };

@@ -3,8 +3,7 @@
  * log line naming the key and the problem, Envoy rejects the listener update, and the running
  * listener keeps serving with its previous (valid) configuration. Never half a config.
  */
-import { randomBytes } from 'node:crypto';
-import { echoThrough, expect, filterLogBetween, test, timing, valuesOf, waitForFilterLog, type StartedEnvoyContainer } from '../fixtures';
+import { echoThrough, expect, filterLogBetween, test, timing, unique, untilInjected, valuesOf, waitForFilterLog, type StartedEnvoyContainer } from '../fixtures';
 
 interface BadConfig {
   name: string;
@@ -40,9 +39,9 @@ const BAD_CONFIGS: BadConfig[] = [
 
 for (const bad of BAD_CONFIGS) {
   test(`${bad.name} is refused with one log line, and the running config keeps serving`, async ({ envoy, configureFilter, headerService, proxyRequest }) => {
-    const token = `tok-${randomBytes(4).toString('hex')}`;
+    const token = unique('tok');
     await headerService.setHeaders({ 'x-idp-token': token });
-    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/before'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+    await untilInjected(proxyRequest, '/before', token);
 
     const mark = await envoy.logMark();
     expect(await configureFilter(bad.config)).toBe('rejected');
@@ -67,7 +66,7 @@ test('only the required keys: every default is in force (config ok line)', async
   const optional = { header_cache_expiry: undefined, tick_period: undefined, callout_timeout: undefined };
   const config = pluginConfig(optional);
   expect(Object.keys(config).sort()).toEqual(['header_providing_service_authority', 'header_providing_service_cluster', 'header_providing_service_path']);
-  const token = `tok-${randomBytes(4).toString('hex')}`;
+  const token = unique('tok');
   await headerService.setHeaders({ 'x-idp-token': token });
   const mark = await envoy.logMark();
   expect(await configureFilter(optional)).toBe('accepted');
@@ -76,7 +75,7 @@ test('only the required keys: every default is in force (config ok line)', async
       'tick_period=5000ms header_cache_expiry=30000ms callout_timeout=1000ms on_missing_headers=pass overwrite=true',
   );
   // The first callout goes out right after start whatever the period, so the set arrives.
-  await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/defaults'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+  await untilInjected(proxyRequest, '/defaults', token);
 });
 
 test('durations in ms, s and m are read as such (config ok line)', async ({ envoy, configureFilter, pluginConfig }) => {
@@ -94,7 +93,7 @@ test('a valid configuration larger than 1 KB is accepted and used', async ({ env
   const authority = `idp-${'a'.repeat(1100)}.example`;
   const config = pluginConfig({ header_providing_service_authority: authority });
   expect(JSON.stringify(config).length).toBeGreaterThan(1024);
-  const token = `tok-${randomBytes(4).toString('hex')}`;
+  const token = unique('tok');
   await headerService.setHeaders({ 'x-idp-token': token });
 
   const mark = await envoy.logMark();
@@ -102,5 +101,5 @@ test('a valid configuration larger than 1 KB is accepted and used', async ({ env
   expect(await acceptedConfigLine(envoy, mark)).toContain(`authority=${authority} `);
   expect(filterLogBetween(envoy, mark, await envoy.logBarrier(), 'config error:')).toEqual([]);
   await expect.poll(async () => (await headerService.calls()).some((c) => c.authority === authority), { timeout: timing.pollDeadlineMs }).toBe(true);
-  await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/big-config'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+  await untilInjected(proxyRequest, '/big-config', token);
 });

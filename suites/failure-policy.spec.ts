@@ -6,9 +6,7 @@
  * - FAIL_OPEN: the request that trapped gets 503; later requests bypass the filter (200, no headers).
  * - FAIL_RELOAD: requests get 503, and Envoy reloads the VM (with backoff) on later requests.
  */
-import { addedHeaders, expect, statusThrough, test, timing, unique, uniqueServicePath, waitForFilterLog } from '../fixtures';
-import type { FailurePolicy } from '../fixtures/envoy/bootstrap';
-import { filterVariantPath } from '../fixtures/paths';
+import { addedHeaders, expect, filterVariantPath, statusThrough, test, timing, unique, uniqueServicePath, waitForFilterLog, type FailurePolicy } from '../fixtures';
 
 const TRAP_LINE = 'Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable';
 const RELOADS = 'wasm.header-augmenter.vm_reload_success';

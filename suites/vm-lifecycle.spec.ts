@@ -4,9 +4,21 @@
  * config: its own); ten reloads leak no VM; listeners sharing a vm_id share the cache and the
  * callout lease, listeners with different vm_ids do not.
  */
-import { request as undiciRequest } from 'undici';
-import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoThrough, expect, statusThrough, test, timing, unique, uniqueServicePath, valuesOf, type EchoResponse } from '../fixtures';
-import { SECOND_LISTENER_PORT } from '../fixtures/envoy/bootstrap';
+import {
+  CALLOUT_WINDOW_PERIODS,
+  calloutsInWindow,
+  echoAt,
+  echoThrough,
+  expect,
+  SECOND_LISTENER_PORT,
+  statusThrough,
+  test,
+  timing,
+  unique,
+  untilInjected,
+  uniqueServicePath,
+  valuesOf,
+} from '../fixtures';
 
 const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';
 
@@ -21,7 +33,7 @@ test('ten plugin configuration updates each take effect without a restart and le
     await headerService.setHeaders({ 'x-idp-token': token });
     const path = uniqueServicePath();
     expect(await configureFilter({ header_providing_service_path: path })).toBe('accepted');
-    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, `/reload/${i}`), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+    await untilInjected(proxyRequest, `/reload/${i}`, token);
     expect((await headerService.calls()).some((c) => c.path === path)).toBe(true);
   }
   // Same process all along: uptime kept growing, and the VM count is back where it was once the old listeners drained.
@@ -35,7 +47,7 @@ test('a listener rebuild that keeps the plugin configuration keeps the cached he
   const token = unique('kept');
   await headerService.setHeaders({ 'x-idp-token': token });
   expect(await configureFilter({ header_providing_service_path: path, header_cache_expiry: '60s' })).toBe('accepted');
-  await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/keep'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+  await untilInjected(proxyRequest, '/keep', token);
 
   // The service now fails; a rebuilt listener (other stat prefix) with the same plugin config still has the set.
   await headerService.setBehaviour({ status: 503, headers: {} });
@@ -49,7 +61,7 @@ test('a new plugin configuration starts with its own cache, not the previous con
   const token = unique('old-config');
   await headerService.setHeaders({ 'x-idp-token': token });
   expect(await configureFilter({ header_providing_service_path: uniqueServicePath(), header_cache_expiry: '60s' })).toBe('accepted');
-  await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/old'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+  await untilInjected(proxyRequest, '/old', token);
 
   // The service fails from now on; a new configuration (same vm_id and root_id) has never fetched anything.
   await headerService.setBehaviour({ status: 503, headers: {} });
@@ -73,14 +85,11 @@ for (const c of VM_ID_CASES) {
     const first = { vmId: c.vmIds[0], pluginConfig: config };
     // A plugin of its own name: its own root context, so what it shares with the first is the VM's shared data alone.
     const second = { vmId: c.vmIds[1], pluginName: 'header-augmenter-second', pluginConfig: config, port: SECOND_LISTENER_PORT, name: 'second', statPrefix: 'second' };
-    const viaSecond = async (): Promise<string[]> => {
-      const res = await undiciRequest(envoy.url('/second', SECOND_LISTENER_PORT), { headers: { connection: 'close' }, reset: true });
-      return valuesOf((await res.body.json()) as EchoResponse, 'x-idp-token');
-    };
+    const viaSecond = async (): Promise<string[]> => valuesOf(await echoAt(envoy.url('/second', SECOND_LISTENER_PORT)), 'x-idp-token');
 
     // The first listener alone fetches the set; then the service fails for good.
     expect(await configureListeners([first])).toBe('accepted');
-    await expect.poll(async () => valuesOf(await echoThrough(proxyRequest, '/first'), 'x-idp-token'), { timeout: timing.pollDeadlineMs }).toEqual([token]);
+    await untilInjected(proxyRequest, '/first', token);
     const failedSince = Date.now();
     await headerService.setBehaviour({ status: 503, headers: {} });
     await expect.poll(async () => (await headerService.calls()).some((call) => call.path === path && call.at >= failedSince && call.status === 503), { timeout: timing.pollDeadlineMs }).toBe(true);

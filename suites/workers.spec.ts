@@ -3,8 +3,7 @@
  * at most one callout per tick period in total (the workers coordinate through a CAS lease in
  * shared data), not one per worker.
  */
-import { request as undiciRequest } from 'undici';
-import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, expect, test, unique, uniqueServicePath, type EchoResponse } from '../fixtures';
+import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoAt, expect, test, unique, uniqueServicePath } from '../fixtures';
 
 const LISTENER_STAT = (worker: number): string => `listener.0.0.0.0_10000.worker_${worker}.downstream_cx_total`;
 
@@ -21,8 +20,7 @@ for (const concurrency of [1, 2, 4]) {
     const batch = 4 * concurrency;
     do {
       for (let i = 0; i < batch; i++) {
-        const res = await undiciRequest(envoy.url(`/w/${seen.length}`), { headers: { connection: 'close' }, reset: true });
-        const echo = (await res.body.json()) as EchoResponse;
+        const echo = await echoAt(envoy.url(`/w/${seen.length}`));
         seen.push(echo.headers.filter(([n]) => n === 'x-idp-token').map(([, v]) => v));
       }
     } while (seen.length < 400 && (await perWorker()).some((n) => n === 0));

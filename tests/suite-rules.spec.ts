@@ -29,6 +29,15 @@ test('suites wait for asynchronous evidence and never read it once', () => {
   expect(offences).toEqual([]);
 });
 
+test('suites import one module: the fixtures (and Node built-ins)', () => {
+  const offences: string[] = [];
+  for (const file of suites) {
+    const text = fs.readFileSync(path.join(suitesDir, file), 'utf8');
+    for (const m of text.matchAll(/^import[^;]*?from '([^']+)';/gms)) if (m[1] !== '../fixtures' && !m[1].startsWith('node:')) offences.push(`suites/${file}: imports ${m[1]}`);
+  }
+  expect(offences).toEqual([]);
+});
+
 test('the rules catch what they are written for', () => {
   const caught = (line: string): boolean => FORBIDDEN.some((r) => r.pattern.test(line));
   expect(caught('const n = (await envoy.stats(X)).get(X) ?? -1;')).toBe(true);
