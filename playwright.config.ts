@@ -5,9 +5,9 @@
 import { defineConfig } from '@playwright/test';
 import { istioWiringProjects, loadEntries, selectEntries } from './envoy-versions';
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
-import { ensureRunId } from './fixtures/labels';
+import { ensureRunId } from './engine/ownership';
 import { SELFTEST_PROJECT } from './report/projects';
-import { configureTestcontainers } from './fixtures/testcontainers-env';
+import { configureTestcontainers } from './engine/testcontainers-env';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
 configureTestcontainers();

@@ -4,16 +4,16 @@
  * Prints a table; not a test. Run: npx tsx bench/callouts-per-period.ts [ids...]
  */
 import { loadEntries, selectEntries } from '../envoy-versions';
-import { resolveProxy } from '../fixtures/images';
-import { launchEnvoy, withDefaults, HEADER_SERVICE_ALIAS, UPSTREAM_ALIAS } from '../fixtures/launch';
-import { startRunNetwork } from '../fixtures/network';
-import { ensurePeerImage } from '../fixtures/peer/image';
-import { PeerContainer } from '../fixtures/peer/peer-container';
-import { filterWasmPath } from '../fixtures/paths';
-import { sweep } from '../fixtures/sweep';
-import { ensureRunId } from '../fixtures/labels';
-import { ensureEngine } from '../fixtures/engine';
-import { configureTestcontainers } from '../fixtures/testcontainers-env';
+import { resolveProxy } from '../engine/images';
+import { launchEnvoy, withDefaults, HEADER_SERVICE_ALIAS, UPSTREAM_ALIAS } from '../proxy/launch';
+import { startRunNetwork } from '../engine/network';
+import { ensurePeerImage } from '../peer/image';
+import { PeerContainer } from '../peer/peer-container';
+import { filterWasmPath } from '../engine/paths';
+import { sweep } from '../engine/sweep';
+import { ensureRunId } from '../engine/ownership';
+import { ensureEngine } from '../engine/docker-engine';
+import { configureTestcontainers } from '../engine/testcontainers-env';
 
 configureTestcontainers();
 const TICK_MS = 200;

@@ -1,7 +1,7 @@
 /** `npm run cleanup [-- --engine]`: remove leftovers by label; optionally stop a dockerd we started. */
-import { stopStartedEngine } from '../fixtures/engine';
-import { sweep } from '../fixtures/sweep';
-import { configureTestcontainers } from '../fixtures/testcontainers-env';
+import { stopStartedEngine } from '../engine/docker-engine';
+import { sweep } from '../engine/sweep';
+import { configureTestcontainers } from '../engine/testcontainers-env';
 
 configureTestcontainers();
 

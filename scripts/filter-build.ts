@@ -1,7 +1,7 @@
 /** Builds the filter (and a test variant when asked) through filter/build.mjs, failing loudly. */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from '../fixtures/paths';
+import { repoRoot } from '../engine/paths';
 
 /** Test-only builds that suites load on purpose (failure_policy cases), built with every run. */
 export const SUITE_VARIANTS = ['panic-on-request'];

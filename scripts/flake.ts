@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../fixtures/paths';
+import { reportsDir } from '../engine/paths';
 import { aggregate, flakeExitCode, renderFlake, runLine, summarizeRun, type FlakeReport, type FlakeRun } from '../report/flake';
 import { readMatrix } from '../report/diff';
 import { usageError } from './cli';

@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../fixtures/paths';
+import { reportsDir } from '../engine/paths';
 import { gateVerdict, readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
 import { arg, unknownProjectMessage, usageError } from './cli';

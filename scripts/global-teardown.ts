@@ -1,6 +1,6 @@
 /** Removes anything this run still has (containers, networks), found by its run-id label. */
-import { keptRunIds } from '../fixtures/repro';
-import { sweep } from '../fixtures/sweep';
+import { keptRunIds } from '../engine/kept-runs';
+import { sweep } from '../engine/sweep';
 
 export default async function globalTeardown(): Promise<void> {
   // A repro run that failed keeps its containers on purpose (npm run repro -- --stop removes them).

@@ -1,7 +1,7 @@
 /** The case ids of a project as the matrix names them, from Playwright's own listing (no Docker, no setup). */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from '../fixtures/paths';
+import { repoRoot } from '../engine/paths';
 
 /** Case ids (`<spec> › <title>`) of one project, from Playwright's own listing (no Docker needed). */
 export function listCases(project: string): Set<string> {

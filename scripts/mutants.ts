@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir, repoRoot } from '../fixtures/paths';
+import { reportsDir, repoRoot } from '../engine/paths';
 import { readMatrix } from '../report/diff';
 import { formatResults, grepFor, judge, loadCatalogue, markdownTable, mutants, unknownKillers, type VariantResult } from '../report/mutants';
 import { unknownProjectMessage, usageError } from './cli';

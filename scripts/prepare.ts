@@ -5,10 +5,10 @@
  */
 import { assertFilterAbi } from '../abi/check';
 import { buildProbes } from '../abi/probes';
-import { ensureEngine } from '../fixtures/engine';
-import { filterWasmPath, probesDir } from '../fixtures/paths';
-import { ensurePeerImage } from '../fixtures/peer/image';
-import { sweep } from '../fixtures/sweep';
+import { ensureEngine } from '../engine/docker-engine';
+import { filterWasmPath, probesDir } from '../engine/paths';
+import { ensurePeerImage } from '../peer/image';
+import { sweep } from '../engine/sweep';
 import { buildFilter } from './filter-build';
 
 export async function prepareRun(): Promise<void> {

@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureEngine } from '../fixtures/engine';
-import { newRunId } from '../fixtures/labels';
-import { keptRunIds, reproDir, type KeptEndpoint } from '../fixtures/repro';
-import { sweep } from '../fixtures/sweep';
+import { ensureEngine } from '../engine/docker-engine';
+import { newRunId } from '../engine/ownership';
+import { keptRunIds, reproDir, type KeptEndpoint } from '../engine/kept-runs';
+import { sweep } from '../engine/sweep';
 import { arg, unknownProjectMessage, usageError } from './cli';
 import { runPlaywright } from './run-playwright';
-import { configureTestcontainers } from '../fixtures/testcontainers-env';
+import { configureTestcontainers } from '../engine/testcontainers-env';
 
 configureTestcontainers();
 

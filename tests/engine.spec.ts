@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ensureEngine, EngineUnavailableError } from '../fixtures/engine';
+import { ensureEngine, EngineUnavailableError } from '../engine/docker-engine';
 
 test('no engine at DOCKER_HOST: a clear error that says how to get one, without hanging', async () => {
   const saved = process.env.DOCKER_HOST;

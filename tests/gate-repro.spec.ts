@@ -6,8 +6,8 @@
 import { expect, test } from '@playwright/test';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { request } from 'undici';
-import { LABEL_RUN_ID } from '../fixtures/labels';
-import '../fixtures/testcontainers-env';
+import { LABEL_RUN_ID } from '../engine/ownership';
+import '../engine/testcontainers-env';
 import { runCommand } from './commands';
 
 const CASE = 'several headers at once arrive each exactly once, and nothing else is added';

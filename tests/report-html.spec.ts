@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, test } from '../fixtures/chromium';
+import { expect, test } from './system-browser';
 import { FAKE_LOG } from './sample-run/sample-fixtures';
 import { readJson, runSample } from './sample-run/run';
 

@@ -1,0 +1,18 @@
+/**
+ * The suites' vocabulary: named helpers a case reads like the behaviour it pins (wait for
+ * injection, wait for a log line, count callouts), and the constants and types they speak of.
+ * Suites reach it through `../fixtures` (with `test` and `expect`); nothing here is a fixture.
+ */
+export { HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH } from '../proxy/launch';
+export { filterLogBetween, waitForFilterLog, type FilterLine } from './filter-log';
+export { timing, durationString } from '../engine/timing';
+export type { EchoResponse, HeaderServiceBehaviour, RecordedCall } from '../peer/protocol';
+export { addedHeaders, echoAt, echoThrough, echoWithHeaderLines, statusAt, statusThrough, untilInjected, valuesOf } from './echo';
+export { unique, uniqueServicePath } from './unique';
+export { CALLOUT_WINDOW_PERIODS, calloutsInWindow } from './callouts';
+export { EnvoyStartError, type LogLine, type StartedEnvoyContainer } from '../proxy/envoy-container';
+export { SECOND_LISTENER_PORT, type FailurePolicy } from '../proxy/bootstrap';
+export { filterVariantPath, probesDir } from '../engine/paths';
+export type { HeaderServiceClient } from '../peer/client';
+// The ABI probes' measured outcomes are data the abi suite reads.
+export { expectedProbeOutcome, PROBES, probeConfiguredMessage } from '../abi/probes';
