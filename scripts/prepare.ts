@@ -13,7 +13,7 @@ import { buildFilter } from './filter-build';
 
 export async function prepareRun(): Promise<void> {
   const engine = await ensureEngine();
-  console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint}${engine.startedByUs ? ' (started now)' : ''}`);
+  console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint} (via ${engine.via}${engine.startedByUs ? ', started now' : ''})`);
   const swept = await sweep();
   if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
   buildFilter(process.env.EWC_FILTER_VARIANT ?? 'none');

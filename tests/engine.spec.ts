@@ -1,21 +1,22 @@
+/**
+ * Engine errors a user meets first, run as a user would (`npm run engine` in a child with its own
+ * environment): they fail fast and say what was tried and how to get an engine. Docker-free.
+ */
 import { expect, test } from '@playwright/test';
-import { ensureEngine, EngineUnavailableError } from '../engine/docker-engine';
+import { runCommand } from './commands';
 
-test('no engine at DOCKER_HOST: a clear error that says how to get one, without hanging', async () => {
-  const saved = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
-  try {
-    const started = Date.now();
-    const error = await ensureEngine({ log: () => undefined }).then(
-      () => null,
-      (e: Error) => e,
-    );
-    expect(error).toBeInstanceOf(EngineUnavailableError);
-    expect(error!.message).toContain('No Docker engine answers at unix:///nonexistent/docker.sock (DOCKER_HOST is set, so it is not started here).');
-    expect(error!.message).toContain('without root: rootless Docker (dockerd-rootless-setuptool.sh install)');
-    expect(Date.now() - started).toBeLessThan(5000);
-  } finally {
-    if (saved === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = saved;
-  }
+test('DOCKER_HOST names a socket that does not exist: a clear error that says how to get an engine, without hanging', async ({}, testInfo) => {
+  const started = Date.now();
+  const r = await runCommand('engine.ts', [], testInfo.outputPath(), 30_000, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^\[engine\] No Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock \(DOCKER_HOST names it(, so no engine is started here: \/nonexistent\/docker\.sock does not exist|; testcontainers found only unix:\/\/\/var\/run\/docker\.sock, which is not used)\)\.$/m);
+  expect(r.stderr).toContain('without root: rootless Docker (dockerd-rootless-setuptool.sh install)');
+  expect(Date.now() - started).toBeLessThan(15_000);
+});
+
+test('a docker context that is selected but not there: named, with the file that is missing', async ({}, testInfo) => {
+  const r = await runCommand('engine.ts', [], testInfo.outputPath(), 30_000, { DOCKER_CONTEXT: 'ewc-missing', DOCKER_CONFIG: testInfo.outputPath('docker-config') });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`[engine] docker context "ewc-missing" is selected but ${testInfo.outputPath('docker-config')}/contexts/meta/`);
+  expect(r.stderr).toContain('/meta.json cannot be read (ENOENT');
 });
