@@ -20,6 +20,8 @@ export async function runPlaywright(args: string[], env: Record<string, string> 
   const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
   // With a log file, the run's own output goes there (a caller printing its own summary, e.g. mutants).
   const log = logFile ? fs.openSync(logFile, 'w') : undefined;
+  // The id everything this run creates is labelled with (docker ps --filter label=dev.ewc.run-id=<id>).
+  if (!logFile) console.log(`[run] ${runId}: playwright test ${args.join(' ')}`.trimEnd());
   const child = spawn(process.execPath, [cli, 'test', ...args], {
     stdio: log === undefined ? 'inherit' : ['ignore', log, log],
     cwd: repoRoot,
