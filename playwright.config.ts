@@ -42,7 +42,8 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
   ],
   projects: [
     // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
-    ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: './tests' }] : []),
+    // Container modules keep their focused test next to them (proxy/, peer/).
+    ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
     ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant } })),
     // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
     // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
