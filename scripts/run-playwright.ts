@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { newRunId } from '../engine/ownership';
+import { identityOf, liveness, type ProcessIdentity } from '../engine/processes';
 import { repoRoot } from '../engine/paths';
 import { keptRunIds } from '../engine/kept-runs';
 import { sweep } from '../engine/sweep';
@@ -17,6 +18,39 @@ import '../engine/testcontainers-env';
  * e.g. the run of a test that calls the gate), owned by this process.
  */
 export async function runPlaywright(args: string[], env: Record<string, string> = {}, runId = newRunId(), logFile?: string): Promise<number> {
+  const root = path.resolve(repoRoot, env.EWC_REPORTS_ROOT ?? process.env.EWC_REPORTS_ROOT ?? 'reports');
+  const release = claimReportsRoot(root, runId);
+  if (typeof release === 'string') {
+    console.error(`[run] ${release}`);
+    return 2;
+  }
+  try {
+    return await runClaimed(args, env, runId, logFile);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Two runs at once must not share a reports root: Playwright empties its output dir when a run
+ * starts, and both would write the same matrix. The first run claims the root; a second run while
+ * the first's owner lives is refused, saying how to run it elsewhere. A dead owner's claim is void.
+ */
+function claimReportsRoot(root: string, runId: string): (() => void) | string {
+  const file = path.join(root, '.run-owner.json');
+  fs.mkdirSync(root, { recursive: true });
+  try {
+    const held = JSON.parse(fs.readFileSync(file, 'utf8')) as ProcessIdentity & { runId: string };
+    if (held.pid !== process.pid && liveness(held) !== 'gone')
+      return `${path.relative(repoRoot, root) || root} is in use by run ${held.runId} (pid ${held.pid} on ${held.host}); set EWC_REPORTS_ROOT=<another dir> to run a second one at once`;
+  } catch {
+    // No claim, or an unreadable one: take it.
+  }
+  fs.writeFileSync(file, JSON.stringify({ ...identityOf(process.pid), runId }));
+  return () => fs.rmSync(file, { force: true });
+}
+
+async function runClaimed(args: string[], env: Record<string, string>, runId: string, logFile?: string): Promise<number> {
   const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
   // With a log file, the run's own output goes there (a caller printing its own summary, e.g. mutants).
   const log = logFile ? fs.openSync(logFile, 'w') : undefined;

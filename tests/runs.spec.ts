@@ -160,3 +160,14 @@ test('the sweep removes only runs whose owner is provably gone: never a live own
     await sweep(ids['other-host']);
   }
 });
+
+test('a second run into the reports dir a live run is writing is refused, saying how to run it elsewhere', async ({}, testInfo) => {
+  const root = testInfo.outputPath('shared-reports');
+  fs.mkdirSync(root, { recursive: true });
+  const holder = { ...identityOf(process.pid), runId: 'the-first-run' };
+  fs.writeFileSync(path.join(root, '.run-owner.json'), JSON.stringify(holder));
+  const r = await runNode([TSX, path.join(repoRoot, 'scripts', 'matrix.ts'), '--project', VERSION, '--grep', 'no such case'], { EWC_VERSIONS: VERSION, EWC_REPORTS_ROOT: root }, 120_000);
+  expect(r.code, r.stdout + r.stderr).toBe(2);
+  expect(r.stderr).toContain(`[run] ${path.relative(repoRoot, root)} is in use by run the-first-run (pid ${process.pid} on ${os.hostname()}); set EWC_REPORTS_ROOT=<another dir> to run a second one at once`);
+  expect(fs.existsSync(path.join(root, 'matrix'))).toBe(false);
+});
