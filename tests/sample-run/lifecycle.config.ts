@@ -1,6 +1,6 @@
 /**
  * Real-Envoy sample runs for the lifecycle selftests (tests/runs.spec.ts): the conformance fixtures,
- * one proxy entry (EWC_VERSIONS, default envoy-1.40.0), sample cases `lifecycle-*.sample.ts` that do
+ * one proxy entry (EWC_VERSIONS, default envoy-1.40.0), sample cases `*.lifecycle.ts` that do
  * what a suite never should (kill the Envoy under them), and the JSON report under EWC_REPORTS_ROOT.
  */
 import path from 'node:path';
@@ -18,7 +18,7 @@ const reportsRoot = process.env.EWC_REPORTS_ROOT ?? path.join(__dirname, '..', '
 
 export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry'>>({
   testDir: '.',
-  testMatch: 'lifecycle-*.sample.ts',
+  testMatch: '*.lifecycle.ts',
   outputDir: path.join(reportsRoot, 'test-results'),
   globalSetup: '../../scripts/global-setup.ts',
   globalTeardown: '../../scripts/global-teardown.ts',
