@@ -12,9 +12,12 @@ import {
   timing,
   unique,
   uniqueServicePath,
+  untilInjected,
   valuesOf,
   waitForFilterLog,
+  type EchoResponse,
   type HeaderServiceBehaviour,
+  type LogLine,
 } from '../fixtures';
 
 interface Fault {
@@ -93,3 +96,85 @@ for (const fault of FAULTS) {
     await expect.poll(() => injected('/faults/recovered'), { timeout: timing.pollDeadlineMs }).toEqual([recovered]);
   });
 }
+
+// Hostile answers, grouped by rule: each answer of a group is served in turn under one plugin
+// configuration, and each must be refused with its own line. Between the first refusal and the
+// last, nothing is cached; afterwards the upstream sees exactly what it saw before the first one.
+interface Hostile {
+  what: string;
+  behaviour: HeaderServiceBehaviour;
+  /** The whole `callout failed: invalid body: …` reason; a prefix where the parser's offset follows. */
+  reason: string;
+  prefixOnly?: boolean;
+}
+
+const named = (name: string): HeaderServiceBehaviour => ({ status: 200, headers: {}, rawBody: JSON.stringify({ 'x-idp-token': 'stolen', [name]: 'evil' }) });
+const valued = (value: string): HeaderServiceBehaviour => ({ status: 200, headers: {}, rawBody: JSON.stringify({ 'x-idp-token': value }) });
+const bytes = (b: Buffer): HeaderServiceBehaviour => ({ status: 200, headers: {}, rawBodyBase64: b.toString('base64') });
+
+const HOSTILE: Record<string, { title: string; answers: Hostile[] }> = {
+  names: {
+    title: 'names it must never set (routing, framing, hop-by-hop, pseudo-headers, empty, with ":" or "/"): each answer refused naming the header; the upstream request is unchanged, one per client request',
+    answers: [
+      ...['host', 'connection', 'transfer-encoding', 'content-length', 'te', 'upgrade', 'keep-alive', 'proxy-connection', 'trailer'].map((n) => ({ what: n, behaviour: named(n), reason: `forbidden header "${n}"` })),
+      ...[':path', ':authority', ':method', '', 'x-a:b', 'x-a/b'].map((n) => ({ what: JSON.stringify(n), behaviour: named(n), reason: `invalid header name "${n}"` })),
+    ],
+  },
+  values: {
+    title: 'values with control bytes, DEL or bytes that are not UTF-8: each answer refused; the upstream request is unchanged',
+    answers: [
+      { what: 'ESC', behaviour: valued('stolen\u001b[31m'), reason: 'invalid value for header "x-idp-token"' },
+      { what: 'BEL', behaviour: valued('stolen\u0007'), reason: 'invalid value for header "x-idp-token"' },
+      { what: 'DEL', behaviour: valued('stolen\u007f'), reason: 'invalid value for header "x-idp-token"' },
+      { what: 'CR alone', behaviour: valued('stolen\rx-smuggled: yes'), reason: 'invalid value for header "x-idp-token"' },
+      { what: 'bytes 0xff 0xfe', behaviour: bytes(Buffer.concat([Buffer.from('{"x-idp-token": "stolen'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])), reason: 'not JSON (invalid UTF-8 in string', prefixOnly: true },
+      { what: 'an overlong "/"', behaviour: bytes(Buffer.concat([Buffer.from('{"x-idp-token": "stolen'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')])), reason: 'not JSON (invalid UTF-8 in string', prefixOnly: true },
+    ],
+  },
+  sizes: {
+    title: 'oversized answers (a 16 KiB value, 1,000 headers, a 1 MiB body): each refused with its limit; the upstream request is unchanged',
+    answers: [
+      { what: '16 KiB value', behaviour: valued('v'.repeat(16 * 1024)), reason: 'headers too large: over 8192 bytes at "x-idp-token"' },
+      { what: '1,000 headers', behaviour: { status: 200, headers: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`x-h-${i}`, 'v'])) }, reason: 'too many headers: 1000 (limit 64)' },
+      { what: '1 MiB body', behaviour: valued('v'.repeat(1024 * 1024)), reason: `body too large: ${JSON.stringify({ 'x-idp-token': 'v'.repeat(1024 * 1024) }).length} bytes (limit 65536)` },
+    ],
+  },
+};
+
+for (const { title, answers } of Object.values(HOSTILE)) {
+  test(title, async ({ envoy, configureFilter, headerService, upstream, proxyRequest }) => {
+    const good = unique('good');
+    await headerService.setHeaders({ 'x-idp-token': good });
+    const vmId = unique('hostile');
+    expect(await configureFilter({ header_providing_service_path: uniqueServicePath(), header_cache_expiry: `${EXPIRY_MS}ms` }, { vmId })).toBe('accepted');
+    await untilInjected(proxyRequest, '/hostile', good);
+    // The request as the upstream sees it with the good set: every later one must look the same.
+    const shape = (e: EchoResponse): unknown => ({ method: e.method, path: e.path, authority: e.authority, body: e.body, headers: e.headers.filter(([n]) => n !== 'x-request-id') });
+    const before = shape(await echoThrough(proxyRequest, '/hostile'));
+
+    const mark = await envoy.logMark();
+    let first: LogLine | undefined;
+    for (const answer of answers) {
+      await headerService.setBehaviour(answer.behaviour);
+      const line = `callout failed: invalid body: ${answer.reason}`;
+      const [refused] = await waitForFilterLog(envoy, (m) => (answer.prefixOnly ? m.startsWith(line) : m === line), { since: mark, vmId, what: `${JSON.stringify(line)} for ${answer.what}` });
+      first ??= refused;
+    }
+    // Nothing of any refused answer was cached, up to a line written after the last refusal.
+    expect(filterLogBetween(envoy, first!.at, await envoy.logBarrier(), 'cache updated:', vmId)).toEqual([]);
+    const calls = (await upstream.calls()).length;
+    for (let i = 0; i < 3; i++) expect(shape(await echoThrough(proxyRequest, '/hostile'))).toEqual(before);
+    expect((await upstream.calls()).length).toBe(calls + 3);
+  });
+}
+
+test('values with UTF-8 text, a tab and every visible ASCII character are accepted and arrive byte for byte', async ({ headerService, proxyRequest }) => {
+  const visible = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
+  const set = { 'x-idp-token': unique('token'), 'x-user-name': 'Zoë Ångström 名前 🚀', 'x-tabbed': 'a\tb', 'x-visible': visible };
+  await headerService.setHeaders(set);
+  await untilInjected(proxyRequest, '/utf8', set['x-idp-token']);
+  const echo = await echoThrough(proxyRequest, '/utf8');
+  // Node's parser hands header values over as latin1: compare the bytes.
+  const received = (name: string): Buffer => Buffer.from(valuesOf(echo, name).join(','), 'latin1');
+  for (const [name, value] of Object.entries(set)) expect(received(name).equals(Buffer.from(value, 'utf8')), `${name}: ${received(name).toString('hex')}`).toBe(true);
+});

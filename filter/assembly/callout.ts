@@ -8,7 +8,21 @@ import {
   IS_CALLOUT_AUTHORITY_IS_CLUSTER, IS_NON_STRING_VALUES_STRINGIFIED, IS_ARRAY_BODY_AS_EMPTY_SET,
   IS_EMPTY_BODY_AS_EMPTY_SET, IS_NO_NAME_VALIDATION, IS_NO_VALUE_VALIDATION, IS_CASE_SENSITIVE_DUPLICATES,
   IS_UPPERCASE_NAMES_REJECTED, IS_TOKEN_CHARS_NO_DIGITS, IS_CALLOUT_NO_ACCEPT,
+  IS_FRAMING_HEADERS_ALLOWED, IS_HOST_ALLOWED, IS_CONTROL_BYTES_ALLOWED, IS_NO_SIZE_LIMITS,
 } from "./variant.generated";
+
+// Limits on one answer. A header service hands out a token or a few headers; an answer near these
+// is broken or hostile, and injecting it would push every request toward Envoy's and the upstreams'
+// header limits (Node's default is 16 KiB for the whole header section).
+export const MAX_BODY_BYTES: i32 = 65536;
+export const MAX_HEADERS: i32 = 64;
+export const MAX_HEADER_BYTES: i32 = 8192; // names + values, all headers of the set
+
+// Valid tokens this filter never sets. `host` routes the request; the framing and hop-by-hop
+// headers decide how the body is delimited and what the next hop does with the connection: an
+// injected one could smuggle a second request or change the first. An answer naming one is refused
+// whole, like any other invalid answer: half an answer is not the set the service meant.
+const FRAMING: string[] = ["connection", "content-length", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
 
 function pair(k: string, v: string): HeaderPair {
   return new HeaderPair(String.UTF8.encode(k), String.UTF8.encode(v));
@@ -75,13 +89,22 @@ function stringifyScalar(v: JValue): void {
   }
 }
 
-// CR, LF and NUL are never legal in a header value (and would break the line encoding).
+// RFC 9110 field-value: visible characters, SP, HTAB and obs-text (>= 0x80, here valid UTF-8).
+// CR, LF and NUL would split the header (and break the cache's line encoding); the other control
+// bytes and DEL are refused by HTTP/2 and by strict HTTP/1 parsers upstream.
 function validValue(v: string): bool {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if (c == 0x0d || c == 0x0a || c == 0) return false;
+    // control-bytes-allowed variant: "only CR, LF and NUL can break a header".
+    if (!IS_CONTROL_BYTES_ALLOWED && ((c < 0x20 && c != 0x09) || c == 0x7f)) return false;
   }
   return true;
+}
+
+function forbiddenName(n: string): bool {
+  if (n == "host") return !IS_HOST_ALLOWED;
+  return !IS_FRAMING_HEADERS_ALLOWED && FRAMING.includes(n);
 }
 
 // Header names are lowercased (HTTP/2 and Envoy's header maps are lowercase); two members that
@@ -96,6 +119,8 @@ export function parseHeaderBody(body: ArrayBuffer): BodyResult {
     }
     return bad("empty body");
   }
+  // no-size-limits variant: "the service is trusted to send a sane answer".
+  if (!IS_NO_SIZE_LIMITS && body.byteLength > MAX_BODY_BYTES) return bad("body too large: " + body.byteLength.toString() + " bytes (limit " + MAX_BODY_BYTES.toString() + ")");
   const parser = new JsonParser(body);
   const root = parser.parse();
   if (root === null) return bad("not JSON (" + parser.error + ")");
@@ -103,7 +128,9 @@ export function parseHeaderBody(body: ArrayBuffer): BodyResult {
   if (!IS_ARRAY_BODY_AS_EMPTY_SET) {
     if (root.kind != J_OBJ) return bad("not a JSON object (" + root.typeName() + ")");
   }
+  if (!IS_NO_SIZE_LIMITS && root.keys.length > MAX_HEADERS) return bad("too many headers: " + root.keys.length.toString() + " (limit " + MAX_HEADERS.toString() + ")");
   const r = new BodyResult();
+  let bytes = 0;
   for (let i = 0; i < root.keys.length; i++) {
     const name = root.keys[i].toLowerCase();
     const v = root.vals[i];
@@ -114,9 +141,12 @@ export function parseHeaderBody(body: ArrayBuffer): BodyResult {
     } else if (!IS_NO_NAME_VALIDATION) {
       if (!validName(name)) return bad("invalid header name \"" + root.keys[i] + "\"");
     }
+    if (forbiddenName(name)) return bad("forbidden header \"" + name + "\"");
     if (!IS_NO_VALUE_VALIDATION) {
       if (!validValue(v.s)) return bad("invalid value for header \"" + name + "\"");
     }
+    bytes += String.UTF8.byteLength(name) + String.UTF8.byteLength(v.s);
+    if (!IS_NO_SIZE_LIMITS && bytes > MAX_HEADER_BYTES) return bad("headers too large: over " + MAX_HEADER_BYTES.toString() + " bytes at \"" + name + "\"");
     if (IS_CASE_SENSITIVE_DUPLICATES) {
       // Compared as sent: "X-Idp-Token" and "x-idp-token" are different keys here.
       if (root.keys.indexOf(root.keys[i]) < i) return bad("duplicate header \"" + name + "\"");

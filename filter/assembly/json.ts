@@ -6,6 +6,33 @@
 // and the header service body are untrusted input that must produce an error, never a trap, so we
 // parse them here. Objects keep their keys in document order (the first-header-only variant and
 // error messages rely on it).
+import { IS_INVALID_UTF8_ACCEPTED } from "./variant.generated";
+
+// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+function validUtf8(b: Array<u8>): bool {
+  let i = 0;
+  while (i < b.length) {
+    const c = <i32>b[i];
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) { i++; continue; }
+    else if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
+    else return false;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= b.length) return false;
+      const cc = <i32>b[i + k];
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 
 export const J_NULL: i32 = 0;
 export const J_BOOL: i32 = 1;
@@ -164,7 +191,15 @@ export class JsonParser {
         return null;
       }
       const c = this.d[this.p++];
-      if (c == 0x22) break;
+      if (c == 0x22) {
+        // JSON text is UTF-8 (RFC 8259): bytes that are not would be decoded into something else
+        // than the service sent, so they are refused, not repaired.
+        if (!IS_INVALID_UTF8_ACCEPTED && !validUtf8(out)) {
+          this.fail("invalid UTF-8 in string");
+          return null;
+        }
+        break;
+      }
       if (c < 0x20) {
         this.fail("control character in string");
         return null;
