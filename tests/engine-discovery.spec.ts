@@ -120,6 +120,14 @@ test('a docker context selected in ~/.docker/config.json, as the docker CLI stor
     expect(r.code, r.out).toBe(0);
     expect(ENGINE_LINE.exec(r.out)?.slice(1), r.out).toEqual([serverVersion, `unix://${socket}`, `docker context "${name}"`]);
     expect(forward.connections).toBeGreaterThan(0);
+    // A process that never runs the engine check (a Playwright worker) reaches the same engine.
+    const worker = `import { configureTestcontainers } from ${JSON.stringify(path.join(repoRoot, 'engine', 'testcontainers-env'))};
+import { endpointOf } from ${JSON.stringify(path.join(repoRoot, 'engine', 'docker-engine'))};
+import { getContainerRuntimeClient } from 'testcontainers';
+configureTestcontainers();
+getContainerRuntimeClient().then((c) => { console.log(endpointOf(c)); process.exit(0); });`;
+    const w = await runNode([TSX, '-e', worker], engineEnv(home, {}), 45_000);
+    expect(w.stdout.trim(), w.stderr).toBe(`unix://${socket}`);
   } finally {
     await forward.close();
   }
