@@ -2,6 +2,7 @@
  * PeerContainer on its own: start() brings up a ready peer, its control client scripts the header
  * service and reads the call log, stop() leaves nothing. Runs in the selftest project.
  */
+import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { request } from 'undici';
 import { containerState } from '../engine/docker-logs';
@@ -9,6 +10,7 @@ import { startRunNetwork } from '../engine/network';
 import '../engine/testcontainers-env';
 import { ensurePeerImage } from './image';
 import { PeerContainer } from './peer-container';
+import { ECHO_RAW_HEADER } from './protocol';
 
 test('constructor stores, start() works, the control client scripts answers and logs calls, stop() leaves nothing', async () => {
   const network = await startRunNetwork();
@@ -23,9 +25,31 @@ test('constructor stores, start() works, the control client scripts answers and 
     const calls = await service.calls();
     expect(calls.map((c) => c.path)).toEqual(['/v1/headers']);
     expect(() => peer.client() && peer.headerService()).not.toThrow();
+    // A behaviour for one path leaves the others as they were.
+    await service.setBehaviour({ status: 503, headers: {} }, '/v1/other');
+    expect((await request(`${peer.serviceUrl()}/v1/other`)).statusCode).toBe(503);
+    expect(await (await request(`${peer.serviceUrl()}/v1/headers`)).body.json()).toEqual({ 'x-idp-token': 'peer-selftest' });
+    expect(calls[0]).toMatchObject({ method: 'GET', bodyBytes: 0, chunked: false, trailers: [] });
+
+    // A stopped service refuses (behind Docker's port proxy: the connection is cut), a started one answers again.
+    const stoppedAt = await service.stopService();
+    expect(stoppedAt).toBeLessThanOrEqual(Date.now());
+    await expect(request(`${peer.serviceUrl()}/v1/headers`, { reset: true })).rejects.toThrow();
+    await service.startService();
+    expect((await request(`${peer.serviceUrl()}/v1/headers`, { reset: true })).statusCode).toBe(200);
+    await service.stopService();
+    await service.reset(); // reset reopens it, so a case that failed mid-outage leaves a serving peer
+    expect((await request(`${peer.serviceUrl()}/v1/headers`, { reset: true })).statusCode).toBe(200);
 
     const upstream = await new PeerContainer(await ensurePeerImage(), 'upstream').onNetwork(network, 'upstream').start();
     expect(() => upstream.headerService()).toThrow('this peer is the upstream, not the header service');
+    // Raw echo: the body comes back byte for byte, with its digest; the call log records it.
+    const body = Buffer.from([0, 1, 2, 255, 254, 10, 13]);
+    const raw = await request(`${upstream.serviceUrl()}/raw`, { method: 'POST', body, headers: { [ECHO_RAW_HEADER]: '1' } });
+    const digest = createHash('sha256').update(body).digest('hex');
+    expect(raw.headers['x-echo-request-sha256']).toBe(digest);
+    expect(Buffer.from(await raw.body.arrayBuffer()).equals(body)).toBe(true);
+    expect((await upstream.client().calls()).map((c) => [c.method, c.bodyBytes, c.bodySha256])).toEqual([['POST', body.length, digest]]);
     await Promise.all([peer.stop({ timeout: 0 }), upstream.stop({ timeout: 0 })]);
     for (const id of [peer.getId(), upstream.getId()]) await expect(containerState(id)).rejects.toMatchObject({ statusCode: 404 });
   } finally {

@@ -27,14 +27,17 @@ async function main(): Promise<number> {
     console.log(`[clean] removed leftovers of dead runs: ${r.containers} containers, ${r.networks} networks, ${r.scratchDirs} scratch dirs`);
   } else {
     const plan = await planClean({ engine });
-    if (plan.liveRuns.length) {
+    const dryRun = args.includes('--dry-run');
+    // A dry run only looks: it says a live run would stop a real clean, and still lists the plan.
+    if (plan.liveRuns.length && dryRun) console.log(`[clean] dry run: run(s) ${plan.liveRuns.join(', ')} are still going; a clean now would refuse`);
+    else if (plan.liveRuns.length) {
       console.error(`[clean] run(s) ${plan.liveRuns.join(', ')} are still going (their owner process is alive): nothing removed. Stop them first, or use --leftovers-only.`);
       return 1;
     }
     for (const i of plan.images) console.log(`[clean] image ${i.ref} ${humanBytes(i.bytes)}`);
     for (const d of plan.dirs) console.log(`[clean] dir   ${d.path} ${humanBytes(d.bytes)}`);
     const total = [...plan.images, ...plan.dirs].reduce((n, x) => n + x.bytes, 0);
-    if (args.includes('--dry-run')) {
+    if (dryRun) {
       console.log(`[clean] dry run: would free ${humanBytes(total)} (${plan.images.length} images, ${plan.dirs.length} dirs); nothing removed`);
       return 0;
     }

@@ -65,9 +65,10 @@ test('clean refuses while a live run of its cache owns resources, naming the run
   } finally {
     await sweep(runId);
   }
-  // The real cache: listed, not touched.
+  // The real cache: listed, not touched, even while a live run (this one, under npm test) owns resources.
   const dry = await runCommand('clean.ts', ['--dry-run'], testInfo.outputPath('reports'), 60_000);
   expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+  expect(dry.stdout).not.toContain('[clean] freed');
   expect(dry.stdout).toMatch(/^\[clean\] dry run: would free [\d.]+ [kMG]?B \(\d+ images, \d+ dirs\); nothing removed$/m);
   const bad = await runCommand('clean.ts', ['--everything'], testInfo.outputPath('reports'), 60_000);
   expect([bad.code, bad.stderr.trim()]).toEqual([2, '[clean] unknown option(s): --everything. Options: --dry-run --leftovers-only --engine']);

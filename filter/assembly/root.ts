@@ -10,7 +10,9 @@ import { logDebug, logInfo, logWarn, logError } from "./log";
 import {
   IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS, IS_ACCEPT_2XX, IS_ACCEPT_NON_5XX, IS_TICK_PERIOD_IGNORED,
   IS_CALLOUT_TIMEOUT_DEFAULT, IS_EXPIRY_NOT_EXTENDED, IS_LOG_CACHE_UPDATED_FORMAT, IS_CACHE_PER_VM, IS_CACHE_KEY_IGNORES_CONFIG,
+  IS_BACKOFF_AFTER_FAILURE, IS_CLEAR_CACHE_ON_FAILURE,
 } from "./variant.generated";
+import { afterCalloutFailure } from "./mutant-hooks";
 
 export const ROOT_ID = "header-augmenter";
 
@@ -77,6 +79,7 @@ export class AugmenterRoot extends RootContext {
       IS_CALLOUT_TIMEOUT_DEFAULT ? 1000 : <u32>c.calloutTimeoutMs, this, onCalloutResponse);
     if (r != WasmResultValues.Ok) {
       logWarn("callout failed: dispatch failed: " + r.toString());
+      if (IS_BACKOFF_AFTER_FAILURE || IS_CLEAR_CACHE_ON_FAILURE) afterCalloutFailure(this.leaseKey, this.headersKey);
       return;
     }
     logDebug("callout dispatched: cluster=" + c.cluster + " path=" + c.path);
@@ -87,6 +90,7 @@ export class AugmenterRoot extends RootContext {
     if (c === null) return;
     if (headers == 0) {
       logWarn("callout failed: no response (timeout or reset)");
+      if (IS_BACKOFF_AFTER_FAILURE || IS_CLEAR_CACHE_ON_FAILURE) afterCalloutFailure(this.leaseKey, this.headersKey);
       return;
     }
     const status = stream_context.headers.http_callback.get(":status");
@@ -95,16 +99,19 @@ export class AugmenterRoot extends RootContext {
       const code = I32.parseInt(status);
       if (code < 200 || code >= 300) {
         logWarn("callout failed: status=" + status);
+        if (IS_BACKOFF_AFTER_FAILURE || IS_CLEAR_CACHE_ON_FAILURE) afterCalloutFailure(this.leaseKey, this.headersKey);
         return;
       }
     } else if (IS_ACCEPT_NON_5XX) {
       // "Only server errors are failures."
       if (I32.parseInt(status) >= 500) {
         logWarn("callout failed: status=" + status);
+        if (IS_BACKOFF_AFTER_FAILURE || IS_CLEAR_CACHE_ON_FAILURE) afterCalloutFailure(this.leaseKey, this.headersKey);
         return;
       }
     } else if (status != "200" && !IS_ACCEPT_ANY_STATUS) {
       logWarn("callout failed: status=" + status);
+      if (IS_BACKOFF_AFTER_FAILURE || IS_CLEAR_CACHE_ON_FAILURE) afterCalloutFailure(this.leaseKey, this.headersKey);
       return;
     }
     const body = bodySize > 0
@@ -114,6 +121,7 @@ export class AugmenterRoot extends RootContext {
     if (!parsed.ok) {
       if (status != "200") logWarn("callout failed: status=" + status);
       else logWarn("callout failed: invalid body: " + parsed.why);
+      if (IS_BACKOFF_AFTER_FAILURE || IS_CLEAR_CACHE_ON_FAILURE) afterCalloutFailure(this.leaseKey, this.headersKey);
       return;
     }
     logInfo("callout ok: status=" + status + " headers=" + parsed.names.length.toString());

@@ -9,8 +9,9 @@ import { logDebug, logInfo, logError } from "./log";
 import {
   IS_NO_INJECT, IS_FIRST_HEADER_ONLY, IS_NO_OVERWRITE, IS_NO_EXPIRY, IS_PANIC_ON_REQUEST, IS_DENY_IGNORED,
   IS_DENY_REASON_ALWAYS_EXPIRED, IS_OVERWRITE_FALSE_IGNORED, IS_EXPIRED_LOG_EVERY_REQUEST, IS_INJECTED_COUNT_OF_SET,
-  IS_CACHE_PER_VM, IS_DENY_CONTENT_TYPE_JSON,
+  IS_CACHE_PER_VM, IS_DENY_CONTENT_TYPE_JSON, IS_DROPS_CONTENT_LENGTH,
 } from "./variant.generated";
+import { dropContentLength } from "./mutant-hooks";
 
 export class AugmenterStream extends Context {
   constructor(context_id: u32, root: RootContext) {
@@ -62,6 +63,7 @@ export class AugmenterStream extends Context {
         if (setRequestHeader(s.names[i], s.values[i], overwrite)) injected++;
       }
       if (IS_INJECTED_COUNT_OF_SET) injected = n; // the set's size, not what was actually added
+      if (IS_DROPS_CONTENT_LENGTH) dropContentLength();
     }
     logDebug("injected headers=" + injected.toString());
     return FilterHeadersStatusValues.Continue;

@@ -1,0 +1,22 @@
+// Code only mutants run (filter/variants.json). Production calls none of it: every call site is
+// behind `if (IS_<VARIANT>)`, which the compiler removes when false, and so this code with it.
+import * as imports from "@solo-io/proxy-runtime/imports";
+import { nowMs } from "./cache";
+import { sharedSet } from "./shared";
+import { IS_BACKOFF_AFTER_FAILURE, IS_CLEAR_CACHE_ON_FAILURE } from "./variant.generated";
+
+// backoff-after-failure: "don't hammer a failing service": the lease comes due only 10 s later.
+const BACKOFF_MS: i64 = 10000;
+
+export function afterCalloutFailure(leaseKey: string, headersKey: string): void {
+  if (IS_BACKOFF_AFTER_FAILURE) sharedSet(leaseKey, (nowMs() + BACKOFF_MS).toString(), 0);
+  // clear-cache-on-failure: "a failing service means the headers are no longer valid".
+  if (IS_CLEAR_CACHE_ON_FAILURE) sharedSet(headersKey, "", 0);
+}
+
+// drops-content-length: "rebuild the request's headers", losing content-length on the way, so Envoy
+// sends a body that came with a length on chunked: the upstream sees other framing.
+export function dropContentLength(): void {
+  const k = String.UTF8.encode("content-length");
+  imports.proxy_remove_header_map_value(0, changetype<usize>(k), k.byteLength);
+}
