@@ -37,8 +37,12 @@ export const titleOf = (caseId: string): string => caseId.slice(caseId.indexOf('
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A Playwright --grep that selects exactly these cases (a title path ends with the test title). */
-export const grepFor = (caseIds: string[]): string => `(?:${caseIds.map((id) => escapeRegExp(titleOf(id))).join('|')})$`;
+/**
+ * A Playwright --grep that selects exactly these cases. Playwright matches it against the title path
+ * joined with spaces (project, file, describes, title), so a case inside a describe block ends with
+ * its describes and title separated by spaces, not by ' › '.
+ */
+export const grepFor = (caseIds: string[]): string => `(?:${caseIds.map((id) => escapeRegExp(titleOf(id).split(' › ').join(' '))).join('|')})$`;
 
 /** Killers that name no case of the suites: a typo would otherwise make a variant look killed by nothing. */
 export function unknownKillers(catalogue: VariantEntry[], caseIds: Set<string>): string[] {

@@ -3,7 +3,7 @@
  * and a run against a mutant is judged killed only when every expected killer failed.
  */
 import { expect, test } from '@playwright/test';
-import { formatResults, judge, loadCatalogue, mutants, unknownKillers, type VariantEntry } from '../report/mutants';
+import { formatResults, grepFor, judge, loadCatalogue, mutants, unknownKillers, type VariantEntry } from '../report/mutants';
 import type { Matrix, MatrixCell } from '../report/schema';
 import { listCases } from '../scripts/list-cases';
 
@@ -48,4 +48,13 @@ test('the catalogue has at least 25 mutants, each with killers and reasons, all 
   expect(cases.size).toBeGreaterThan(50);
   expect(unknownKillers(catalogue, cases)).toEqual([]);
   expect(unknownKillers([variant(['header-injection › no such case'])], cases)).toEqual(['v: no case "header-injection › no such case"']);
+});
+
+test('the grep for killer cases selects a case inside a describe block, and only that one', () => {
+  // Playwright matches --grep against project, file, describes and title joined with spaces.
+  const grep = new RegExp(grepFor(['protocols › HTTP/2 › bodies pass (1 MiB)', 'header-injection › plain case']));
+  expect(grep.test('envoy-1.40.0 protocols.spec.ts HTTP/2 bodies pass (1 MiB)')).toBe(true);
+  expect(grep.test('envoy-1.40.0 protocols.spec.ts HTTP/1.1 bodies pass (1 MiB)')).toBe(false);
+  expect(grep.test('envoy-1.40.0 header-injection.spec.ts plain case')).toBe(true);
+  expect(grep.test('envoy-1.40.0 header-injection.spec.ts not the plain case either')).toBe(false);
 });
