@@ -9,7 +9,7 @@ export { timing, durationString } from '../engine/timing';
 export type { EchoResponse, HeaderServiceBehaviour, RecordedCall } from '../peer/protocol';
 export { ECHO_RAW_HEADER } from '../peer/protocol';
 export { expectHealthy } from './health';
-export { exchange, PROTOCOLS, type Exchange, type Protocol, type Reply } from './protocols';
+export { exchange, exchangeOutcome, PROTOCOLS, type Exchange, type Protocol, type Reply } from './protocols';
 export { addedHeaders, echoAt, echoThrough, echoWithHeaderLines, statusAt, statusThrough, untilInjected, valuesOf } from './echo';
 export { unique, uniqueServicePath } from './unique';
 export { CALLOUT_WINDOW_PERIODS, calloutsInWindow } from './callouts';

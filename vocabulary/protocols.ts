@@ -87,3 +87,17 @@ function viaHttp2(origin: string, x: Exchange): Promise<Reply> {
     }
   });
 }
+
+/**
+ * What the client saw, as one comparable string: `status <n>`, or `reset <HTTP/2 error code>` when
+ * the stream was reset instead of answered (HTTP/2 has no status for a request it refuses to decode).
+ */
+export async function exchangeOutcome(protocol: Protocol, origin: string, x: Exchange): Promise<string> {
+  try {
+    return `status ${(await exchange(protocol, origin, x)).status}`;
+  } catch (e) {
+    const code = /NGHTTP2_\w+/.exec((e as Error).message);
+    if (code) return `reset ${code[0]}`;
+    throw e;
+  }
+}
