@@ -1,6 +1,6 @@
 /**
  * A header service that is not there: stopped (connection refused) and back, a cluster Envoy does
- * not have, and a callout still in flight when its listener is replaced. The proxy keeps serving, the
+ * not have, a name that does not resolve, and a callout still in flight when its listener is replaced. The proxy keeps serving, the
  * filter says why each tick and keeps the last good set, and no stale answer crosses configurations.
  */
 import {
@@ -13,6 +13,9 @@ import {
   timing,
   unique,
   uniqueServicePath,
+  UNRESOLVABLE_CLUSTER,
+  UNRESOLVABLE_HOST,
+  UNRESOLVABLE_REFRESH_MS,
   untilInjected,
   valuesOf,
   waitForFilterLog,
@@ -75,6 +78,33 @@ test('a cluster Envoy does not have: the refused dispatch is logged each tick, r
     expect(valuesOf(r.echo!, 'x-idp-token')).toEqual([]);
   }
   // The real service never saw this configuration's path (the replaced default listener may still have called it).
+  expect((await headerService.calls()).filter((c) => c.path === path)).toEqual([]);
+  await expectHealthy(envoy, mark);
+});
+
+test('a STRICT_DNS cluster whose name does not resolve: the host\'s 503 logged each tick, the name asked again, requests pass without headers, nothing crashes', async ({
+  envoy,
+  configureFilter,
+  headerService,
+  proxyRequest,
+}) => {
+  const vmId = unique('nxdomain');
+  const path = uniqueServicePath();
+  const mark = await envoy.logMark();
+  // The run's own DNS server answers NXDOMAIN for every name: the cluster never has a host.
+  expect(await configureFilter({ header_providing_service_cluster: UNRESOLVABLE_CLUSTER, header_providing_service_path: path }, { vmId })).toBe('accepted');
+  const [first] = await waitForFilterLog(envoy, (m) => m === REFUSED, { since: mark, vmId, what: REFUSED });
+  await waitForFilterLog(envoy, (m) => m === REFUSED, { since: first.at + 1, count: 3, vmId, what: REFUSED });
+  // Envoy keeps asking for the name (every UNRESOLVABLE_REFRESH_MS) and counts each failed resolution.
+  const since = Date.now();
+  const asked = async (): Promise<number> => (await headerService.dnsQueries()).filter((q) => q.name === UNRESOLVABLE_HOST && q.at >= since).length;
+  await expect.poll(asked, { timeout: UNRESOLVABLE_REFRESH_MS + timing.pollDeadlineMs, message: `queries for ${UNRESOLVABLE_HOST}` }).toBeGreaterThan(0);
+  expect(await envoy.stat(`cluster.${UNRESOLVABLE_CLUSTER}.update_failure`)).toBeGreaterThan(0);
+  expect(await envoy.stat(`cluster.${UNRESOLVABLE_CLUSTER}.membership_total`)).toBe(0);
+  for (let i = 0; i < 3; i++) {
+    const r = await statusThrough(proxyRequest, `/nxdomain/${i}`);
+    expect([r.status, valuesOf(r.echo!, 'x-idp-token')]).toEqual([200, []]);
+  }
   expect((await headerService.calls()).filter((c) => c.path === path)).toEqual([]);
   await expectHealthy(envoy, mark);
 });
