@@ -7,6 +7,7 @@
 import {
   echoThrough,
   expect,
+  expectHealthy,
   filterLogBetween,
   test,
   timing,
@@ -94,6 +95,7 @@ for (const fault of FAULTS) {
     const recovered = unique('recovered');
     await headerService.setHeaders({ 'x-idp-token': recovered });
     await expect.poll(() => injected('/faults/recovered'), { timeout: timing.pollDeadlineMs }).toEqual([recovered]);
+    await expectHealthy(envoy, mark);
   });
 }
 
@@ -165,6 +167,12 @@ for (const { title, answers } of Object.values(HOSTILE)) {
     const calls = (await upstream.calls()).length;
     for (let i = 0; i < 3; i++) expect(shape(await echoThrough(proxyRequest, '/hostile'))).toEqual(before);
     expect((await upstream.calls()).length).toBe(calls + 3);
+
+    // The fault cleared: the next good set is injected, and Envoy and the VM are fine.
+    const recovered = unique('recovered');
+    await headerService.setHeaders({ 'x-idp-token': recovered });
+    await untilInjected(proxyRequest, '/hostile/recovered', recovered);
+    await expectHealthy(envoy, mark);
   });
 }
 
