@@ -84,7 +84,7 @@ for (const protocol of PROTOCOLS) {
       for (const { what, body, bytes } of BODIES) {
         await upstream.reset();
         const x: Exchange = { method: 'POST', path: `/proto/body`, headers: [[ECHO_RAW_HEADER, '1']], body };
-        const r = await exchange(protocol, envoy.url(''), x);
+        const r = await exchange(protocol, envoy.url(''), x).catch((e: Error) => Promise.reject(new Error(`${what}: ${e.message}`)));
         const calls = await upstream.calls();
         expect(calls.length, what).toBe(1);
         const [call] = calls;

@@ -2,6 +2,7 @@
  * The kill matrix's own rules: the catalogue (filter/variants.json) is complete and names real cases,
  * and a run against a mutant is judged killed only when every expected killer failed.
  */
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { formatResults, grepFor, judge, loadCatalogue, mutants, unknownKillers, type VariantEntry } from '../report/mutants';
 import type { Matrix, MatrixCell } from '../report/schema';
@@ -35,7 +36,7 @@ test('killed only when every expected killer failed; a passing or unrun expected
   expect(formatResults([unrun], P).at(-1)).toBe('mutants: 1 variants, 0 killed, 1 not killed');
 });
 
-test('the catalogue has at least 25 mutants, each with killers and reasons, all naming cases the suites have', () => {
+test('the catalogue has at least 25 mutants, each with killers and reasons, all naming cases the suites have', ({}, testInfo) => {
   const catalogue = loadCatalogue();
   const ms = mutants(catalogue);
   expect(ms.length).toBeGreaterThanOrEqual(25);
@@ -44,7 +45,19 @@ test('the catalogue has at least 25 mutants, each with killers and reasons, all 
     expect(v.killers.length, v.name).toBeGreaterThan(0);
     for (const k of v.killers) expect(k.why.length, `${v.name}: why ${k.case}`).toBeGreaterThan(10);
   }
-  const cases = listCases('envoy-1.40.0');
+  // The listing's reporters write nothing where the caller's reports live (npm test lists right after the matrix).
+  const reports = testInfo.outputPath('reports');
+  fs.mkdirSync(reports, { recursive: true });
+  const saved = process.env.EWC_REPORTS_ROOT;
+  process.env.EWC_REPORTS_ROOT = reports;
+  let cases: Set<string>;
+  try {
+    cases = listCases('envoy-1.40.0');
+  } finally {
+    if (saved === undefined) delete process.env.EWC_REPORTS_ROOT;
+    else process.env.EWC_REPORTS_ROOT = saved;
+  }
+  expect(fs.readdirSync(reports)).toEqual([]);
   expect(cases.size).toBeGreaterThan(50);
   expect(unknownKillers(catalogue, cases)).toEqual([]);
   expect(unknownKillers([variant(['header-injection › no such case'])], cases)).toEqual(['v: no case "header-injection › no such case"']);
