@@ -174,6 +174,7 @@ export function readMatrix(file: string): Matrix {
   }
   const m = data as Partial<Matrix> | null;
   if (!m || typeof m !== 'object') throw new MatrixFileError(`${file} is not a matrix.json (not an object)`);
+  if (!('schemaVersion' in m)) throw new MatrixFileError(`${file} is not a matrix.json (no "schemaVersion")`);
   if (m.schemaVersion !== SCHEMA_VERSION) throw new MatrixFileError(`${file} has schemaVersion ${JSON.stringify(m.schemaVersion)}, expected ${SCHEMA_VERSION}`);
   if (!Array.isArray(m.proxies) || !Array.isArray(m.cases)) throw new MatrixFileError(`${file} is not a matrix.json (no "proxies" or "cases" array)`);
   return m as Matrix;

@@ -86,3 +86,7 @@ export function summaryCounts(c: MatrixCounts): { passed: number; failed: number
 }
 
 export const isFailing = (s: CellStatus): boolean => s === 'failed' || s === 'flaky';
+
+/** The three outcomes a reader counts, as summaryCounts does: pass, fail (failed or flaky), skip (the rest). */
+export type Outcome = 'pass' | 'fail' | 'skip';
+export const outcomeOf = (s: CellStatus): Outcome => (s === 'passed' ? 'pass' : isFailing(s) ? 'fail' : 'skip');

@@ -1,61 +1,156 @@
 /**
- * matrix.html as a user sees it: opened from disk in a real headless Chromium (Debian's), with no
- * network; one result cell per case x version; a failed cell opens to its error and its logs.
+ * matrix.html as a person sees it on a laptop (1280x800): opened from disk in a real headless
+ * Chromium (Debian's), with no network. First the page the reporter writes for the docker-free sample
+ * run (a failing case first, the summary row, the failures-only toggle, an unavailable column said
+ * once, a failed cell opening to its error and Envoy log); then a nightly-sized matrix (15 columns,
+ * 51 cases) that must fit the screen's width and keep its head and case column in view.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, test } from './system-browser';
-import { FAKE_LOG } from './sample-run/sample-fixtures';
+import type { Page } from '@playwright/test';
+import { renderHtml } from '../report/render-html';
+import { LAPTOP, expect, saveScreenshot, test } from './system-browser';
+import { NIGHTS, NIGHTLY_PROXIES, OVERWRITE_CASE, OVERWRITE_ERROR, nightlyMatrix } from './sample-run/nightly';
+import { FAKE_LOG, FAKE_UNAVAILABLE } from './sample-run/sample-fixtures';
 import { readJson, runSample } from './sample-run/run';
 
 const FAILING = 'header-injection › a client-sent header is replaced';
+const PASSING = 'header-injection › "x-token: <value>" & friends reach the upstream';
+const SKIPPED = 'cache-expiry › deny policy › answers 503 after expiry';
+const UNAVAILABLE = 'istio-9.9.0';
 
-test('matrix.html shows every cell, proxy facts, and a failed cell expands to its error and Envoy log', async ({ systemBrowser }, testInfo) => {
-  const dir = testInfo.outputPath('run');
-  const run = await runSample(dir);
-  expect(run.code, run.stdout + run.stderr).toBe(1);
-  const m = readJson(path.join(dir, 'matrix', 'matrix.json'));
-
-  const page = await systemBrowser.newPage();
+/** Opens a page at laptop size and records every request it makes (there must be none but the file). */
+async function openPage(browser: import('@playwright/test').Browser, file: string): Promise<{ page: Page; requests: string[] }> {
+  const page = await browser.newPage({ viewport: LAPTOP });
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
-  const url = pathToFileURL(path.join(dir, 'matrix', 'matrix.html')).href;
-  expect(fs.existsSync(path.join(dir, 'matrix', 'matrix.html')), fs.readdirSync(path.join(dir, 'matrix')).join(',')).toBe(true);
-  await page.goto(url);
+  await page.goto(pathToFileURL(file).href);
+  return { page, requests };
+}
 
-  const table = page.locator('table.matrix');
-  await expect(table).toBeVisible();
-  await expect(table.locator('td.cell')).toHaveCount(m.cases.length * m.proxies.length);
-  expect(m.cases.length * m.proxies.length).toBe(6);
-  // One case title holds quotes, <value> and &: shown verbatim only if escaped.
-  await expect(table.locator('tbody th[scope="row"]')).toHaveText(m.cases.map((c) => c.id));
-  await expect(table.locator('thead th[data-proxy]')).toHaveText([/^envoy-9\.0\.0/, /^envoy-9\.1\.0/]);
-  await expect(table.locator('thead th[data-proxy="envoy-9.1.0"]')).toContainText('ewc/envoy:9.1.0-fake');
-  await expect(table.locator('thead th[data-proxy="envoy-9.1.0"]')).toContainText('envoy  version: def/9.1.0/Clean/RELEASE/BoringSSL'.replace(/ +/g, ' '));
-  await expect(table.locator('td.status-passed')).toHaveCount(4);
-  await expect(table.locator('td.status-skipped')).toContainText('fake: failure_policy deny needs envoy >= 9.1');
+const inFirstScreen = async (page: Page, selector: string): Promise<boolean> => {
+  const box = await page.locator(selector).first().boundingBox();
+  return !!box && box.y >= 0 && box.y + box.height <= LAPTOP.height && box.x + box.width <= LAPTOP.width;
+};
 
-  const row = table.locator('tr', { has: page.locator('th', { hasText: FAILING }) });
-  const failed = row.locator('td.status-failed');
-  await expect(failed).toHaveCount(1);
-  await expect(row.locator('td.cell').nth(1)).toHaveClass(/status-failed/);
-  const error = failed.locator('pre.error');
-  await expect(error).toBeHidden();
-  await failed.locator('summary', { hasText: 'FAIL' }).click();
-  await expect(error).toBeVisible();
-  await expect(error).toContainText('Error: x-token at the upstream');
+test('matrix.html of a run: summary row, the failing case first, failures-only toggle, an unavailable column once, a failed cell opens to its error and Envoy log', async ({ systemBrowser }, testInfo) => {
+  const dir = testInfo.outputPath('run');
+  const run = await runSample(dir, [], { EWC_SAMPLE_UNAVAILABLE: '1' });
+  expect(run.code, run.stdout + run.stderr).toBe(1);
+  const m = readJson(path.join(dir, 'matrix', 'matrix.json'));
+  expect(m.proxies.map((p) => [p.id, p.available])).toEqual([['envoy-9.0.0', true], ['envoy-9.1.0', true], [UNAVAILABLE, false]]);
+  const file = path.join(dir, 'matrix', 'matrix.html');
+  expect(fs.existsSync(file), fs.readdirSync(path.join(dir, 'matrix')).join(',')).toBe(true);
+  const { page, requests } = await openPage(systemBrowser, file);
 
-  const log = failed.locator('details.attachment', { hasText: 'envoy log (this case)' });
+  const grid = page.locator('table.grid');
+  await expect(grid.locator('td.cell')).toHaveCount(9);
+  // Short heads: the version under its kind; image and version line on hover and in the column list.
+  await expect(grid.locator('thead tr.versions th[data-proxy]')).toHaveText(['9.0.0', '9.1.0', '9.9.0']);
+  await expect(grid.locator('thead tr.kinds th[scope="colgroup"]')).toHaveText(['envoy', 'istio']);
+  await expect(grid.locator('thead th[data-proxy="envoy-9.1.0"]')).toHaveAttribute('title', /ewc\/envoy:9\.1\.0-fake[^]*envoy {2}version: def\/9\.1\.0\/Clean\/RELEASE\/BoringSSL/);
+  await page.locator('details.columns > summary').click();
+  await expect(page.locator('table.facts tr[data-proxy="envoy-9.1.0"]')).toContainText('ewc/envoy:9.1.0-fake');
+
+  // The summary row: per column failed / passed / skipped, in the first screen.
+  const summary = grid.locator('thead tr.summary');
+  await expect(summary.locator('td[data-proxy="envoy-9.0.0"] span')).toHaveText(['✗ 0', '✓ 2', '– 1']);
+  await expect(summary.locator('td[data-proxy="envoy-9.1.0"] span')).toHaveText(['✗ 1', '✓ 2', '– 0']);
+  expect(await inFirstScreen(page, 'thead tr.summary')).toBe(true);
+
+  // The unavailable column: marked in its head, "n/a" in the summary, blank cells, its reason in the page once.
+  const reason = FAKE_UNAVAILABLE[UNAVAILABLE];
+  await expect(grid.locator(`thead th[data-proxy="${UNAVAILABLE}"]`)).toHaveClass(/unavailable/);
+  await expect(summary.locator(`td[data-proxy="${UNAVAILABLE}"]`)).toHaveText('n/a');
+  await expect(grid.locator(`td.cell[data-proxy="${UNAVAILABLE}"]`)).toHaveCount(3);
+  await expect(grid.locator(`td.cell.na[data-proxy="${UNAVAILABLE}"]`)).toHaveText(['', '', '']);
+  await expect(page.getByText(reason)).toHaveCount(1);
+
+  // Failing first: the failing case leads its suite, and its suite leads the page. Titles are escaped.
+  const rows = grid.locator('tbody tr.case');
+  await expect(rows).toHaveCount(3);
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-case-id')))).toEqual([FAILING, PASSING, SKIPPED]);
+  await expect(rows.first()).toBeVisible();
+  await expect(grid.locator(`tr.case[data-case-id='${PASSING.replace(/'/g, "\\'")}'] th`)).toHaveText('"x-token: <value>" & friends reach the upstream');
+  await expect(grid.locator('tbody.group').first().locator('tr.group-head')).toContainText('header-injection');
+  // A suite with nothing failing is folded to its counts.
+  await expect(grid.locator('tbody.group[data-suite="cache-expiry"]')).toHaveClass(/collapsed/);
+  await expect(rows.nth(2)).toBeHidden();
+
+  // Failures only: the passing row goes, the failing one stays; and back.
+  const passing = rows.nth(1);
+  await expect(passing).toBeVisible();
+  await page.getByLabel(/Failures only/).check();
+  await expect(passing).toBeHidden();
+  await expect(rows.first()).toBeVisible();
+  await expect(grid.locator('tbody.group[data-suite="cache-expiry"]')).toBeHidden();
+  await page.getByLabel(/Failures only/).uncheck();
+  await expect(passing).toBeVisible();
+
+  // A failed cell opens to its error, then to the Envoy log (escaped: it holds <, > and &).
+  const failed = rows.first().locator('td[data-proxy="envoy-9.1.0"]');
+  await expect(failed).toHaveClass(/st-failed/);
+  await expect(failed).toHaveText('✗');
+  const detailId = await failed.locator('button').getAttribute('data-open');
+  const detail = page.locator(`#${detailId}`);
+  await expect(detail).toBeHidden();
+  await failed.locator('button').click();
+  await expect(detail.locator('pre.error')).toBeVisible();
+  await expect(detail.locator('pre.error')).toContainText('Error: x-token at the upstream');
+  const log = detail.locator('details.attachment', { hasText: 'envoy log (this case)' });
   await expect(log.locator('pre')).toBeHidden();
   await log.locator('summary').click();
-  // The log has <, > and & in it: seeing it verbatim proves it was escaped, not interpreted.
   await expect(log.locator('pre')).toHaveText(FAKE_LOG);
-  await expect(failed.locator('details.attachment', { hasText: 'envoy wasm log (this case)' })).toHaveCount(1);
+  await expect(detail.locator('details.attachment', { hasText: 'envoy wasm log (this case)' })).toHaveCount(1);
 
-  const shot = testInfo.outputPath('matrix-failure-expanded.png');
-  await page.screenshot({ path: shot, fullPage: true });
-  await testInfo.attach('matrix.html (failure expanded)', { path: shot, contentType: 'image/png' });
+  // A skipped cell says why when opened.
+  await grid.locator('tbody.group[data-suite="cache-expiry"] .group-toggle').click();
+  await rows.nth(2).locator('td[data-proxy="envoy-9.0.0"] button').click();
+  await expect(page.getByText('fake: failure_policy deny needs envoy >= 9.1')).toBeVisible();
+
+  await saveScreenshot(page, testInfo, 'matrix-sample-run.png');
+  expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+  await page.close();
+});
+
+test('a nightly-sized matrix.html (15 columns, 51 cases) fits 1280x800: summary row and the failing case in the first screen, sticky head and case column', async ({ systemBrowser }, testInfo) => {
+  const m = nightlyMatrix(NIGHTS[1]);
+  const file = testInfo.outputPath('matrix.html');
+  fs.writeFileSync(file, renderHtml(m));
+  const { page, requests } = await openPage(systemBrowser, file);
+
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(LAPTOP.width);
+  expect(await inFirstScreen(page, 'thead tr.summary')).toBe(true);
+  const first = page.locator('tbody tr.case').first();
+  await expect(first).toHaveAttribute('data-case-id', OVERWRITE_CASE);
+  expect(await inFirstScreen(page, 'tbody tr.case')).toBe(true);
+  const runnable = NIGHTLY_PROXIES.filter((p) => p.available).map((p) => p.id);
+  await expect(first.locator('td.st-failed')).toHaveCount(runnable.length);
+  await expect(page.locator('thead tr.summary td[data-proxy="envoy-1.40.0"] span').first()).toHaveText('✗ 1');
+  // Five columns not runnable: blank, narrow, "n/a" once in the summary row.
+  await expect(page.locator('thead tr.versions th.unavailable')).toHaveCount(5);
+  await expect(page.locator('thead tr.summary td.na-sum')).toHaveText(['n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
+  await expect(page.locator('td.cell[data-proxy="istio-1.28.0"]:not(.na)')).toHaveCount(0);
+  await saveScreenshot(page, testInfo, 'matrix.png');
+
+  await first.locator('td[data-proxy="envoy-1.40.0"] button').click();
+  await expect(page.locator('tr.detail:not([hidden]) pre.error')).toHaveText(OVERWRITE_ERROR);
+
+  // Scrolled down through every case, the column heads stay at the top of the screen.
+  await page.getByRole('button', { name: 'Expand all' }).click();
+  await page.mouse.wheel(0, 1500);
+  await expect.poll(async () => Number(await page.evaluate('window.scrollY'))).toBeGreaterThan(1000);
+  const head = await page.locator('table.grid thead').boundingBox();
+  expect(head && Math.abs(head.y)).toBeLessThanOrEqual(1);
+  // On a narrower window the grid scrolls sideways, and the case titles stay at the left edge.
+  await page.setViewportSize({ width: 800, height: LAPTOP.height });
+  await page.evaluate('window.scrollBy(400, 0)');
+  await expect.poll(async () => Number(await page.evaluate('window.scrollX'))).toBeGreaterThan(300);
+  const visibleCase = page.locator('tbody tr.case th.case-col').nth(20);
+  const box = await visibleCase.boundingBox();
+  expect(box && Math.abs(box.x)).toBeLessThanOrEqual(1);
+
   expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
   await page.close();
 });

@@ -18,5 +18,6 @@ export default defineConfig({
   workers: 2,
   timeout: 10_000,
   reporter: [['../../report/matrix-reporter.ts', { outputDir: reportDir }]],
-  projects: [{ name: 'envoy-9.0.0' }, { name: 'envoy-9.1.0' }],
+  // EWC_SAMPLE_UNAVAILABLE=1 adds a column no case can run on (an image that cannot be had), as istio columns are here.
+  projects: [{ name: 'envoy-9.0.0' }, { name: 'envoy-9.1.0' }, ...(process.env.EWC_SAMPLE_UNAVAILABLE === '1' ? [{ name: 'istio-9.9.0' }] : [])],
 });

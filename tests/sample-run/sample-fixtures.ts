@@ -9,6 +9,10 @@ export const FAKE_PROXIES: Record<string, { image: string; versionLine: string }
   'envoy-9.0.0': { image: 'ewc/envoy:9.0.0-fake', versionLine: 'envoy  version: abc/9.0.0/Clean/RELEASE/BoringSSL' },
   'envoy-9.1.0': { image: 'ewc/envoy:9.1.0-fake', versionLine: 'envoy  version: def/9.1.0/Clean/RELEASE/BoringSSL' },
 };
+/** A proxy the fake setup could not get: every case of its column is skipped with this reason. */
+export const FAKE_UNAVAILABLE: Record<string, string> = {
+  'istio-9.9.0': 'image istio/proxyv2:9.9.0 not available locally and cannot be pulled (fake)',
+};
 export const FAKE_FILTER = { sha256: 'f'.repeat(64), size: 1234, variant: 'none' };
 export const FAKE_LOG = 'fake envoy log: [wasm] header-augmenter: callout to header-service failed <status=503> & gave up';
 export const FAKE_WASM_LOG = 'wasm log: [critical] header-augmenter: no headers yet';
@@ -17,6 +21,12 @@ export const test = base.extend<{ ewcCase: void }>({
   ewcCase: [
     async ({}, use, testInfo) => {
       const id = testInfo.project.name;
+      const unavailable = FAKE_UNAVAILABLE[id];
+      if (unavailable) {
+        testInfo.annotations.push({ type: 'ewc.proxy', description: JSON.stringify({ id, available: false, reason: unavailable }) });
+        testInfo.annotations.push({ type: 'ewc.filter', description: JSON.stringify(FAKE_FILTER) });
+        testInfo.skip(true, unavailable);
+      }
       const proxy = { id, available: true, ...FAKE_PROXIES[id], imageId: `sha256:${id}`, source: 'built-from-wheel', wasmRuntimes: ['envoy.wasm.runtime.v8', 'envoy.wasm.runtime.null'] };
       testInfo.annotations.push({ type: 'ewc.proxy', description: JSON.stringify(proxy) });
       testInfo.annotations.push({ type: 'ewc.filter', description: JSON.stringify(FAKE_FILTER) });

@@ -1,6 +1,7 @@
 /**
- * Runs the selftests that need no Docker engine (reports, engine errors, version entries, ABI static
- * checks) without the main config's global setup, which needs one: `npx playwright test -c tests/sample-run/selftest.config.ts --project selftest`.
+ * Runs the selftests that need no Docker engine (reports, matrix.html and history.html in Debian's
+ * Chromium, `npm run history`, engine errors, version entries, ABI static checks) without the main
+ * config's global setup, which needs one: `npx playwright test -c tests/sample-run/selftest.config.ts --project selftest`.
  * The main config runs the same specs in its `selftest` project.
  */
 import { defineConfig } from '@playwright/test';
