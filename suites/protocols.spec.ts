@@ -56,27 +56,6 @@ for (const protocol of PROTOCOLS) {
       expect((await upstream.calls()).length).toBe(before + 1);
     });
 
-    test("overwrite false: the client's two lines arrive untouched and in order, ours is not added", async ({ envoy, headerService, upstream, proxyRequest, configureFilter }) => {
-      const set = { 'x-idp-token': unique('tok'), 'x-tenant-id': unique('tenant') };
-      await headerService.setHeaders(set);
-      expect(await configureFilter({ header_providing_service_path: uniqueServicePath(), overwrite: false })).toBe('accepted');
-      await untilInjected(proxyRequest, '/proto/keep', set['x-idp-token']);
-      const before = (await upstream.calls()).length;
-      const echo = echoOf(await exchange(protocol, envoy.url(''), { path: '/proto/keep', headers: [['X-Idp-Token', 'client-1'], ['x-idp-token', 'client-2']] }));
-      expect([valuesOf(echo, 'x-idp-token'), valuesOf(echo, 'x-tenant-id')]).toEqual([['client-1', 'client-2'], [set['x-tenant-id']]]);
-      expect((await upstream.calls()).length).toBe(before + 1);
-    });
-
-    test('no set and on_missing_headers deny: 503, text/plain, the exact body, and nothing reaches the upstream', async ({ envoy, headerService, upstream, configureFilter }) => {
-      const path = uniqueServicePath();
-      await headerService.setBehaviour({ status: 500, headers: { 'x-idp-token': 'never' } }, path);
-      expect(await configureFilter({ header_providing_service_path: path, on_missing_headers: 'deny' })).toBe('accepted');
-      const before = (await upstream.calls()).length;
-      const r = await exchange(protocol, envoy.url(''), { path: '/proto/deny' });
-      expect([r.status, r.headers['content-type'], r.body.toString('utf8')]).toEqual([503, 'text/plain', 'header-augmenter: no headers available (never fetched)\n']);
-      expect((await upstream.calls()).length).toBe(before);
-    });
-
     test('request and response bodies pass byte for byte (no body, 1 MiB, 2 MiB streamed), with the set injected', async ({ envoy, headerService, upstream, proxyRequest }) => {
       const token = unique('tok');
       await headerService.setHeaders({ 'x-idp-token': token });
@@ -100,6 +79,32 @@ for (const protocol of PROTOCOLS) {
     });
   });
 }
+
+// One plugin configuration, both protocols in turn: what arrives (or is answered) must be identical.
+test("overwrite false, on HTTP/1.1 and HTTP/2 alike: the client's two lines arrive untouched and in order, ours is not added", async ({ envoy, headerService, upstream, proxyRequest, configureFilter }) => {
+  const set = { 'x-idp-token': unique('tok'), 'x-tenant-id': unique('tenant') };
+  await headerService.setHeaders(set);
+  expect(await configureFilter({ header_providing_service_path: uniqueServicePath(), overwrite: false })).toBe('accepted');
+  await untilInjected(proxyRequest, '/proto/keep', set['x-idp-token']);
+  for (const protocol of PROTOCOLS) {
+    const before = (await upstream.calls()).length;
+    const echo = echoOf(await exchange(protocol, envoy.url(''), { path: '/proto/keep', headers: [['X-Idp-Token', 'client-1'], ['x-idp-token', 'client-2']] }));
+    expect([valuesOf(echo, 'x-idp-token'), valuesOf(echo, 'x-tenant-id')], protocol).toEqual([['client-1', 'client-2'], [set['x-tenant-id']]]);
+    expect((await upstream.calls()).length, protocol).toBe(before + 1);
+  }
+});
+
+test('no set and on_missing_headers deny, on HTTP/1.1 and HTTP/2 alike: 503, text/plain, the exact body, and nothing reaches the upstream', async ({ envoy, headerService, upstream, configureFilter }) => {
+  const path = uniqueServicePath();
+  await headerService.setBehaviour({ status: 500, headers: { 'x-idp-token': 'never' } }, path);
+  expect(await configureFilter({ header_providing_service_path: path, on_missing_headers: 'deny' })).toBe('accepted');
+  for (const protocol of PROTOCOLS) {
+    const before = (await upstream.calls()).length;
+    const r = await exchange(protocol, envoy.url(''), { path: '/proto/deny' });
+    expect([r.status, r.headers['content-type'], r.body.toString('utf8')], protocol).toEqual([503, 'text/plain', 'header-augmenter: no headers available (never fetched)\n']);
+    expect((await upstream.calls()).length, protocol).toBe(before);
+  }
+});
 
 test('HTTP/2: request trailers reach the upstream, and its response trailers reach the client', async ({ envoy, headerService, upstream, proxyRequest }) => {
   const token = unique('tok');
