@@ -40,6 +40,15 @@ export interface MatrixDiff {
   removedCases: string[];
   addedProxies: string[];
   removedProxies: string[];
+  /** The filter builds of the two runs, when they differ (implementation, variant or binary): the code under test changed. */
+  filterChange?: { from: string; to: string };
+}
+
+/** "rust variant none (209,112 bytes, sha256 0c5e2a91…)", what a reader needs to tell two builds apart. */
+export function describeFilter(m: Matrix): string {
+  const f = m.filter;
+  if (!f) return 'unknown filter';
+  return `${f.implementation ?? 'assemblyscript'} variant ${f.variant} (${f.size ?? '?'} bytes, sha256 ${(f.sha256 ?? '?').slice(0, 12)})`;
 }
 
 export interface DiffOptions {
@@ -82,6 +91,7 @@ export function diffMatrices(oldM: Matrix, newM: Matrix, opts: DiffOptions = {})
     removedCases: oldM.cases.map((c) => c.id).filter((id) => !newCases.has(id)),
     addedProxies: opts.columns ? [] : newProxies.filter((id) => !oldProxies.includes(id)),
     removedProxies: opts.columns ? [] : oldProxies.filter((id) => !newProxies.includes(id)),
+    ...(describeFilter(oldM) !== describeFilter(newM) ? { filterChange: { from: describeFilter(oldM), to: describeFilter(newM) } } : {}),
   };
   const newProxy = new Map(newM.proxies.map((p) => [p.id, p]));
   for (const oldCase of oldM.cases) {
@@ -109,6 +119,7 @@ const fixLine = (c: CellChange): string => `fix: ${c.caseId} @ ${where(c)}: ${c.
 /** The lines `npm run diff` prints, in a fixed order. */
 export function formatDiff(d: MatrixDiff): string[] {
   return [
+    ...(d.filterChange ? [`filter: ${d.filterChange.from} -> ${d.filterChange.to}`] : []),
     ...d.regressions.map(regressionLine),
     ...d.fixes.map(fixLine),
     ...d.untested.map((c) => `untested: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to} (${c.reason})`),

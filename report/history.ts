@@ -32,6 +32,8 @@ export interface HistoryRun {
   finishedAt: string;
   status: RunStatus;
   filterVariant: string;
+  /** The filter implementation the run loaded (a change of implementation is a change of code under test). */
+  filterImplementation: string;
   file: string;
   matrixHtml?: string;
   passed: number;
@@ -151,6 +153,7 @@ export function buildHistory(inputs: HistoryInput[]): HistoryReport {
     finishedAt: r.matrix.finishedAt,
     status: r.matrix.status,
     filterVariant: r.matrix.filter?.variant ?? 'unknown',
+    filterImplementation: r.matrix.filter?.implementation ?? 'unknown',
     file: r.file,
     ...(r.matrixHtml ? { matrixHtml: r.matrixHtml } : {}),
     ...summaryCounts(r.matrix.counts),
@@ -158,10 +161,16 @@ export function buildHistory(inputs: HistoryInput[]): HistoryReport {
   return { historySchemaVersion: HISTORY_SCHEMA_VERSION, runs: historyRuns, proxies, cases, cells, totals, closingLine: closingLine(totals) };
 }
 
+/** ", filter rust/no-inject" for anything but the default implementation's production build. */
+export const filterLabel = (r: HistoryRun): string => {
+  const parts = [r.filterImplementation === 'assemblyscript' ? '' : r.filterImplementation, r.filterVariant === 'none' ? '' : r.filterVariant].filter(Boolean);
+  return parts.length ? `, filter ${parts.join('/')}` : '';
+};
+
 const runName = (r: HistoryRun): string => `run ${r.index} ${r.runId ?? '(no run id)'}`;
 
 export function runLine(r: HistoryRun, of: number): string {
-  const variant = r.filterVariant === 'none' ? '' : `, filter ${r.filterVariant}`;
+  const variant = filterLabel(r);
   return `[history] run ${r.index}/${of}: ${r.runId ?? '(no run id)'} ${r.startedAt} ${r.status}${variant}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
 }
 

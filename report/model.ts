@@ -190,5 +190,12 @@ export class MatrixBuilder {
 
 function parseFilter(text: string): MatrixFilter {
   const f = JSON.parse(text) as Partial<MatrixFilter>;
-  return { sha256: f.sha256 ?? null, size: f.size ?? null, variant: f.variant ?? 'none' };
+  return {
+    implementation: f.implementation ?? 'assemblyscript',
+    abiMarker: f.abiMarker ?? null,
+    sha256: f.sha256 ?? null,
+    size: f.size ?? null,
+    variant: f.variant ?? 'none',
+    differences: Array.isArray(f.differences) ? f.differences.map((d) => ({ what: String(d.what), why: String(d.why) })) : [],
+  };
 }

@@ -84,16 +84,17 @@ export function judge(variant: VariantEntry, matrix: Matrix, project: string): V
 }
 
 /** The table `npm run mutants` prints, and its closing line. */
-export function formatResults(results: VariantResult[], project: string): string[] {
+export function formatResults(results: VariantResult[], project: string, implementation = 'assemblyscript'): string[] {
   const width = Math.max(8, ...results.map((r) => r.variant.length));
-  const lines = [`${'variant'.padEnd(width)}  expected  killed by  verdict   (on ${project})`];
+  const lines = [`${'variant'.padEnd(width)}  expected  killed by  verdict   (${implementation} filter on ${project})`];
   for (const r of results) {
     const killedExpected = r.expected.filter((e) => r.killers.includes(e)).length;
     lines.push(`${r.variant.padEnd(width)}  ${String(r.expected.length).padStart(8)}  ${String(killedExpected).padStart(9)}  ${r.verdict}`);
     for (const m of r.missed) lines.push(`${' '.repeat(width)}    expected killer ${m.status}: ${m.case}`);
   }
   const killed = results.filter((r) => r.verdict === 'killed').length;
-  lines.push(`mutants: ${results.length} variants, ${killed} killed, ${results.length - killed} not killed`);
+  const which = implementation === 'assemblyscript' ? '' : ` (${implementation})`;
+  lines.push(`mutants${which}: ${results.length} variants, ${killed} killed, ${results.length - killed} not killed`);
   return lines;
 }
 

@@ -7,7 +7,7 @@
 import { groupCases, titleInSuite } from './case-groups';
 import { AVAILABLE_WIDTH, SYMBOL, UNAVAILABLE_WIDTH, columnsDetails, controlsHtml, gridHead, isUnavailable, statusClass } from './html-grid';
 import { escapeHtml, page, shortTime } from './html-page';
-import type { HistoryCell, HistoryReport, HistoryRun, HistoryStatus } from './history';
+import { filterLabel, type HistoryCell, type HistoryReport, type HistoryRun, type HistoryStatus } from './history';
 import { outcomeOf } from './schema';
 import type { MatrixProxy } from './schema';
 
@@ -22,7 +22,7 @@ const layoutOf = (runs: number): Layout => {
   return { sq, withSymbols: sq >= 12 };
 };
 
-const runLabel = (r: HistoryRun): string => `run ${r.index} ${r.runId ?? '(no run id)'} (${shortTime(r.startedAt)}${r.filterVariant === 'none' ? '' : `, filter ${r.filterVariant}`})`;
+const runLabel = (r: HistoryRun): string => `run ${r.index} ${r.runId ?? '(no run id)'} (${shortTime(r.startedAt)}${filterLabel(r)})`;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 function strip(statuses: HistoryStatus[], l: Layout, changedAt?: number): string {
@@ -110,7 +110,7 @@ function runsTable(h: HistoryReport): string {
     // The file's last two parts tell the runs apart; the whole path is on hover.
     const file = `<span title="${escapeHtml(r.file)}">${escapeHtml(r.file.split(/[\\/]/).slice(-2).join('/'))}</span>`;
     const link = r.matrixHtml ? `<a href="${escapeHtml(r.matrixHtml)}">matrix.html</a> · ${file}` : file;
-    return `<tr data-run="${r.index}"><td>${r.index}</td><td>${escapeHtml(shortTime(r.startedAt))}</td><td><code>${escapeHtml(r.runId ?? '?')}</code></td><td><span class="run-status ${escapeHtml(r.status)}">${escapeHtml(r.status)}</span></td><td><code>${escapeHtml(r.filterVariant)}</code></td><td>✗ ${r.failed} · ✓ ${r.passed} · – ${r.skipped}</td><td>${link}</td></tr>`;
+    return `<tr data-run="${r.index}"><td>${r.index}</td><td>${escapeHtml(shortTime(r.startedAt))}</td><td><code>${escapeHtml(r.runId ?? '?')}</code></td><td><span class="run-status ${escapeHtml(r.status)}">${escapeHtml(r.status)}</span></td><td><code>${escapeHtml(r.filterImplementation === 'assemblyscript' ? r.filterVariant : `${r.filterImplementation}/${r.filterVariant}`)}</code></td><td>✗ ${r.failed} · ✓ ${r.passed} · – ${r.skipped}</td><td>${link}</td></tr>`;
   });
   return `<details class="runs"${h.runs.length <= 7 ? ' open' : ''}><summary>${h.runs.length} runs, oldest first (a strip's squares, left to right)</summary><table class="facts runs"><thead><tr><th>#</th><th>started</th><th>run</th><th>status</th><th>filter</th><th>cells</th><th>file</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }

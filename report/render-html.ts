@@ -99,7 +99,7 @@ export function renderHtml(m: Matrix): string {
   const failingCases = m.cases.filter((k) => rankOf(k) === 0).length;
   const head = gridHead(m.proxies);
   const filter = m.filter
-    ? `filter <code>${escapeHtml(m.filter.variant)}</code>, ${m.filter.size ?? '?'} bytes, sha256 <code title="${escapeHtml(m.filter.sha256 ?? '?')}">${escapeHtml((m.filter.sha256 ?? '?').slice(0, 12))}</code>`
+    ? `filter <strong>${escapeHtml(m.filter.implementation)}</strong> (<code>${escapeHtml(m.filter.abiMarker ?? '?')}</code>) variant <code>${escapeHtml(m.filter.variant)}</code>, ${m.filter.size ?? '?'} bytes, sha256 <code title="${escapeHtml(m.filter.sha256 ?? '?')}">${escapeHtml((m.filter.sha256 ?? '?').slice(0, 12))}</code>${m.filter.differences.map((d) => ` · differs: ${escapeHtml(d.what)} (${escapeHtml(d.why)})`).join('')}`
     : 'filter unknown';
   const took = Date.parse(m.finishedAt) - Date.parse(m.startedAt);
   const body = `<header class="page">

@@ -25,7 +25,10 @@ export function closingLine(m: Matrix): string {
 
 export function renderTerminal(m: Matrix): string {
   const out: string[] = ['', `Conformance matrix (run ${m.runId ?? '?'}, ${m.status})`];
-  if (m.filter) out.push(`  filter ${m.filter.variant} ${m.filter.size ?? '?'} bytes sha256 ${m.filter.sha256?.slice(0, 12) ?? '?'}`);
+  if (m.filter) {
+    out.push(`  filter ${m.filter.implementation} (${m.filter.abiMarker ?? 'ABI ?'}) variant ${m.filter.variant} ${m.filter.size ?? '?'} bytes sha256 ${m.filter.sha256?.slice(0, 12) ?? '?'}`);
+    for (const d of m.filter.differences) out.push(`    differs: ${d.what} (${d.why})`);
+  }
   out.push('');
   for (const p of m.proxies) out.push(`  ${p.id.padEnd(16)} ${describeProxy(p)}`);
   const width = Math.max(20, ...m.cases.map((c) => c.id.length));

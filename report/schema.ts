@@ -10,9 +10,15 @@ export type RunStatus = 'passed' | 'failed' | 'timedout' | 'interrupted';
 
 /** What the `ewc.filter` annotation says about the filter binary the run loaded. */
 export interface MatrixFilter {
+  /** Which implementation of the filter contract ran (implementations/); matrices written before the axis existed read as "assemblyscript". */
+  implementation: string;
+  /** The ABI version export the implementation's build carries. */
+  abiMarker: string | null;
   sha256: string | null;
   size: number | null;
   variant: string;
+  /** Where the implementation legitimately differs from the contract's wording (data on its entry). */
+  differences: Array<{ what: string; why: string }>;
 }
 
 /** A column. `available: null` means no case of it got far enough to resolve the proxy. */

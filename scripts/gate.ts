@@ -1,8 +1,10 @@
 /**
- * `npm run gate -- --baseline <id> --candidate <id> [--grep <re>] [--baseline-variant <v>] [--candidate-variant <v>]`
+ * `npm run gate -- --baseline <id> [--candidate <id>] [--grep <re>] [--baseline-filter <impl>] [--candidate-filter <impl>] [--baseline-variant <v>] [--candidate-variant <v>]`
  *
  * May we upgrade? Runs the suites on the baseline and on the candidate (each its own run and
- * report dir; a filter variant per side lets the same gate judge a filter upgrade), prints the two
+ * report dir; a filter implementation and variant per side let the same gate judge a filter change:
+ * `--baseline envoy-1.40.0 --candidate-filter rust` asks "may we switch this version to the Rust
+ * filter?"; the candidate version defaults to the baseline's when only the filter changes), prints the two
  * columns side by side, then one line per regression and per untested case, and the verdict
  * (report/diff.ts gateVerdict).
  *
@@ -16,19 +18,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { reportsDir } from '../engine/paths';
-import { gateVerdict, readMatrix } from '../report/diff';
+import { describeFilter, gateVerdict, readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
+import { DEFAULT_IMPLEMENTATION, implementationById, UnknownImplementationError } from '../implementations';
 import { arg, unknownProjectMessage, usageError } from './cli';
 import { runPlaywright } from './run-playwright';
 
-const usage = (why: string): never => usageError('gate', 'npm run gate -- --baseline <id> --candidate <id> [--grep <re>] [--baseline-variant <v>] [--candidate-variant <v>]', why);
+const usage = (why: string): never =>
+  usageError('gate', 'npm run gate -- --baseline <id> [--candidate <id>] [--grep <re>] [--baseline-filter <impl>] [--candidate-filter <impl>] [--baseline-variant <v>] [--candidate-variant <v>]', why);
 
-async function runSide(side: 'baseline' | 'candidate', project: string, grep: string | undefined, variant: string | undefined): Promise<Matrix> {
+function filterArg(name: string): string {
+  const id = arg(name) ?? DEFAULT_IMPLEMENTATION;
+  try {
+    return implementationById(id).id;
+  } catch (e) {
+    if (e instanceof UnknownImplementationError) usage(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function runSide(side: 'baseline' | 'candidate', project: string, grep: string | undefined, filter: string, variant: string | undefined): Promise<Matrix> {
   const dir = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'gate', side);
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`[gate] ${side}: ${project}${variant ? ` with filter variant ${variant}` : ''}`);
+  console.log(`[gate] ${side}: ${project}, ${filter} filter${variant ? ` variant ${variant}` : ''}`);
   await runPlaywright(['--project', project, ...(grep ? ['--grep', grep] : []), '--reporter', 'dot,./report/matrix-reporter.ts'], {
     EWC_REPORTS_ROOT: dir,
+    EWC_FILTER: filter,
     ...(variant ? { EWC_FILTER_VARIANT: variant } : {}),
   });
   const file = path.join(dir, 'matrix', 'matrix.json');
@@ -38,16 +53,24 @@ async function runSide(side: 'baseline' | 'candidate', project: string, grep: st
 
 async function main(): Promise<void> {
   const baseline = arg('--baseline') ?? usage('--baseline is required');
-  const candidate = arg('--candidate') ?? usage('--candidate is required');
+  const baselineFilter = filterArg('--baseline-filter');
+  const candidateFilter = filterArg('--candidate-filter');
+  // Only the filter changes: the candidate runs the same version.
+  const candidate = arg('--candidate') ?? (arg('--candidate-filter') ? baseline : usage('--candidate is required (or --candidate-filter, to judge a filter switch on the baseline version)'));
   for (const id of [baseline, candidate]) {
     const unknown = unknownProjectMessage(id);
     if (unknown) usage(unknown);
   }
   const grep = arg('--grep');
-  const base = await runSide('baseline', baseline, grep, arg('--baseline-variant'));
-  const cand = await runSide('candidate', candidate, grep, arg('--candidate-variant'));
+  const base = await runSide('baseline', baseline, grep, baselineFilter, arg('--baseline-variant'));
+  const cand = await runSide('candidate', candidate, grep, candidateFilter, arg('--candidate-variant'));
 
+  // A side that ran another filter than asked would compare the wrong code: no verdict.
+  for (const [side, m, want] of [['baseline', base, baselineFilter], ['candidate', cand, candidateFilter]] as const) {
+    if (m.filter && m.filter.implementation !== want) usage(`the ${side} run loaded the ${m.filter.implementation} filter, not ${want}`);
+  }
   printSideBySide(base, cand, baseline, candidate);
+  console.log(`\n[gate] baseline ${baseline}: ${describeFilter(base)}\n[gate] candidate ${candidate}: ${describeFilter(cand)}`);
   const verdict = gateVerdict(base, cand, baseline, candidate);
   console.log(['', ...verdict.lines].join('\n'));
   process.exitCode = verdict.code;

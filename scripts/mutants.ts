@@ -1,16 +1,19 @@
 /**
- * `npm run mutants [-- --project <id>] [--variant <name> ...] [--all-cases]`: the executable kill matrix.
+ * `npm run mutants [-- --filter <implementation>] [--project <id>] [--variant <name> ...] [--all-cases]`:
+ * the executable kill matrix.
  *
- * Builds every mutant of filter/variants.json and runs, on one proxy version (default: the newest
+ * Builds every mutant of filter/variants.json that the implementation (default assemblyscript) has
+ * and runs, on one proxy version (default: the newest
  * runnable Envoy), the cases the catalogue says must fail against it (with --all-cases: every case,
  * to find every killer). Prints variant, expected killers, actual killers and a verdict per mutant,
- * writes reports/mutants/mutants.json and mutants.md (the README table), and exits 1 when a mutant
+ * writes reports/mutants[-<implementation>]/mutants.json and mutants.md (the README table), and exits 1 when a mutant
  * survives or an expected killer passes or did not run, 2 on bad arguments or catalogue, 130 on Ctrl-C.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir, repoRoot } from '../engine/paths';
+import { reportsDir } from '../engine/paths';
+import { DEFAULT_IMPLEMENTATION, type FilterImplementation, implementationById, UnknownImplementationError } from '../implementations';
+import { buildVariants } from './filter-build';
 import { readMatrix } from '../report/diff';
 import { formatResults, grepFor, judge, loadCatalogue, markdownTable, mutants, unknownKillers, type VariantResult } from '../report/mutants';
 import { unknownProjectMessage, usageError } from './cli';
@@ -18,20 +21,29 @@ import { listCases } from './list-cases';
 import { runPlaywright } from './run-playwright';
 import { setup } from './setup';
 
-const USAGE = 'npm run mutants -- [--project <id>] [--variant <name> ...] [--all-cases]';
+const USAGE = 'npm run mutants -- [--filter <implementation>] [--project <id>] [--variant <name> ...] [--all-cases]';
 const usage = (why: string): never => usageError('mutants', USAGE, why);
 
 interface Options {
+  implementation: FilterImplementation;
   project?: string;
   variants: string[];
   allCases: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { variants: [], allCases: false };
+  const opts: Options = { implementation: implementationById(DEFAULT_IMPLEMENTATION), variants: [], allCases: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--project') opts.project = argv[++i] ?? usage('--project needs an id');
+    if (a === '--filter') {
+      const id = argv[++i] ?? usage('--filter needs an implementation id');
+      try {
+        opts.implementation = implementationById(id);
+      } catch (e) {
+        if (e instanceof UnknownImplementationError) usage(e.message);
+        throw e;
+      }
+    } else if (a === '--project') opts.project = argv[++i] ?? usage('--project needs an id');
     else if (a === '--variant') opts.variants.push(argv[++i] ?? usage('--variant needs a name'));
     else if (a === '--all-cases') opts.allCases = true;
     else usage(`unknown argument ${a}`);
@@ -39,23 +51,19 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-function buildVariants(names: string[]): void {
-  for (const v of names) {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'filter', 'build.mjs'), '--variant', v], { cwd: repoRoot, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`filter build of variant ${v} failed:\n${r.stdout}${r.stderr}`);
-  }
-}
-
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
-  const catalogue = loadCatalogue();
+  const impl = opts.implementation;
+  // The same catalogue (and so the same killers) for every implementation: each builds the subset it has.
+  const catalogue = loadCatalogue().filter((v) => impl.variants.includes(v.name));
   const known = mutants(catalogue).map((v) => v.name);
-  for (const v of opts.variants) if (!known.includes(v)) usage(`unknown variant "${v}". Mutants: ${known.join(', ')}`);
+  for (const v of opts.variants) if (!known.includes(v)) usage(`unknown variant "${v}" for the ${impl.id} filter. Its mutants: ${known.join(', ')}`);
   if (opts.project) {
     const unknown = unknownProjectMessage(opts.project);
     if (unknown) usage(unknown);
   }
 
+  process.env.EWC_FILTER = impl.id;
   const proxies = await setup();
   const newest = proxies.filter((p) => p.available && p.entry.kind === 'envoy').map((p) => p.entry.id).at(-1);
   const project = opts.project ?? newest ?? usage('no runnable Envoy version here (see the [setup] lines above)');
@@ -65,9 +73,11 @@ async function main(): Promise<number> {
   const unknown = unknownKillers(selected, cases);
   if (unknown.length) usage(`filter/variants.json names cases the suites do not have:\n  ${unknown.join('\n  ')}`);
 
-  console.log(`[mutants] building ${selected.length} variants`);
-  buildVariants(selected.map((v) => v.name));
-  const root = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'mutants');
+  console.log(`[mutants] ${impl.id} filter: building ${selected.length} variants`);
+  const tb = Date.now();
+  buildVariants(impl, selected.map((v) => v.name));
+  console.log(`[mutants] built in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
+  const root = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, impl.id === DEFAULT_IMPLEMENTATION ? 'mutants' : `mutants-${impl.id}`);
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
 
@@ -78,7 +88,7 @@ async function main(): Promise<number> {
     fs.mkdirSync(dir, { recursive: true });
     const grep = opts.allCases ? [] : ['--grep', grepFor(variant.killers.map((k) => k.case))];
     const t = Date.now();
-    const code = await runPlaywright(['--project', project, ...grep], { EWC_FILTER_VARIANT: variant.name, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: dir }, undefined, path.join(dir, 'output.txt'));
+    const code = await runPlaywright(['--project', project, ...grep], { EWC_FILTER: impl.id, EWC_FILTER_VARIANT: variant.name, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: dir }, undefined, path.join(dir, 'output.txt'));
     if (code === 130) {
       console.log('[mutants] interrupted');
       return 130;
@@ -94,9 +104,9 @@ async function main(): Promise<number> {
   }
 
   console.log('');
-  for (const line of formatResults(results, project)) console.log(line);
+  for (const line of formatResults(results, project, impl.id)) console.log(line);
   console.log(`[mutants] ${((Date.now() - t0) / 1000).toFixed(0)} s on ${project}; reports in ${root}`);
-  fs.writeFileSync(path.join(root, 'mutants.json'), JSON.stringify({ project, results }, null, 2));
+  fs.writeFileSync(path.join(root, 'mutants.json'), JSON.stringify({ implementation: impl.id, project, results }, null, 2));
   fs.writeFileSync(path.join(root, 'mutants.md'), `${markdownTable(selected, results).join('\n')}\n`);
   return results.every((r) => r.verdict === 'killed') ? 0 : 1;
 }

@@ -4,22 +4,27 @@
  * against its ABI, the ABI probes assembled, the peer image present.
  */
 import { assertFilterAbi } from '../abi/check';
+import type { AbiVersion } from '../abi/abi-versions';
 import { buildProbes } from '../abi/probes';
 import { ensureEngine } from '../engine/docker-engine';
-import { filterWasmPath, probesDir } from '../engine/paths';
+import { probesDir } from '../engine/paths';
+import { selectImplementation, variantWasmPath } from '../implementations';
 import { ensurePeerImage } from '../peer/image';
 import { sweep } from '../engine/sweep';
 import { buildFilter } from './filter-build';
 
 export async function prepareRun(): Promise<void> {
+  // An unknown EWC_FILTER is refused before anything starts.
+  const impl = selectImplementation(process.env.EWC_FILTER);
   const engine = await ensureEngine();
   console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint} (via ${engine.via}${engine.startedByUs ? ', started now' : ''})`);
   const swept = await sweep();
   if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
-  buildFilter(process.env.EWC_FILTER_VARIANT ?? 'none');
-  // Static ABI check before anything starts: the marker, and every import against what that ABI provides.
-  const abi = assertFilterAbi(filterWasmPath);
-  console.log(`[setup] filter.wasm: ABI ${abi.abiVersion}, ${abi.imports.length} imports, all provided by the ABI`);
+  buildFilter(impl, process.env.EWC_FILTER_VARIANT ?? 'none');
+  // Static ABI check before anything starts: the implementation's marker, and every import against what that ABI provides.
+  const expected = impl.abiMarker.replace('proxy_abi_version_', '').replace(/_/g, '.') as AbiVersion;
+  const abi = assertFilterAbi(variantWasmPath(impl, 'none'), { expect: expected });
+  console.log(`[setup] ${impl.id} filter.wasm: ABI ${abi.abiVersion}, ${abi.imports.length} imports, all provided by the ABI`);
   await buildProbes(probesDir);
   await ensurePeerImage();
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run repro -- --version <id> --grep "<case>" [--variant <filter variant>]`: runs that case
+ * `npm run repro -- --version <id> --grep "<case>" [--filter <implementation>] [--variant <filter variant>]`: runs that case
  * alone on one version with one worker. On failure its containers stay up, and this prints how to
  * reach the proxy, its admin API, the header service, and the logs.
  * `npm run repro -- --stop`: removes everything a repro kept.
@@ -10,13 +10,14 @@ import { ensureEngine } from '../engine/docker-engine';
 import { newRunId } from '../engine/ownership';
 import { keptRunIds, reproDir, type KeptEndpoint } from '../engine/kept-runs';
 import { sweep } from '../engine/sweep';
+import { implementationById, UnknownImplementationError } from '../implementations';
 import { arg, unknownProjectMessage, usageError } from './cli';
 import { runPlaywright } from './run-playwright';
 import { configureTestcontainers } from '../engine/testcontainers-env';
 
 configureTestcontainers();
 
-const usage = (why: string): never => usageError('repro', 'npm run repro -- --version <id> --grep "<case>" [--variant <filter variant>]\n       npm run repro -- --stop', why);
+const usage = (why: string): never => usageError('repro', 'npm run repro -- --version <id> --grep "<case>" [--filter <implementation>] [--variant <filter variant>]\n       npm run repro -- --stop', why);
 
 async function stop(): Promise<void> {
   await ensureEngine();
@@ -53,9 +54,18 @@ async function main(): Promise<void> {
   if (unknown) usage(unknown);
   const runId = newRunId();
   const variant = arg('--variant');
+  const filter = arg('--filter');
+  if (filter) {
+    try {
+      implementationById(filter);
+    } catch (e) {
+      if (e instanceof UnknownImplementationError) usage(e.message);
+      throw e;
+    }
+  }
   const code = await runPlaywright(
     ['--project', version, '--grep', grep, '--workers', '1', '--reporter', 'list'],
-    { EWC_KEEP_ON_FAILURE: '1', ...(variant ? { EWC_FILTER_VARIANT: variant } : {}) },
+    { EWC_KEEP_ON_FAILURE: '1', ...(filter ? { EWC_FILTER: filter } : {}), ...(variant ? { EWC_FILTER_VARIANT: variant } : {}) },
     runId,
   );
   if (keptRunIds().has(runId)) printHowToReach(runId);

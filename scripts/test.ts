@@ -1,20 +1,25 @@
 /**
  * `npm test [-- <playwright args>]`: type check, every suite on every matrix entry (with the
  * selftests), then the kill matrix on one version (every mutant of filter/variants.json must be
- * killed by its declared cases). Playwright arguments apply to the first part only; with any given
- * (one version, one case) the kill matrix is left out, as it is with EWC_MUTANTS=0.
+ * killed by its declared cases), then the other filter implementations: every suite on the newest
+ * runnable Envoy and their own kill matrix. Playwright arguments apply to the first part only; with
+ * any given (one version, one case) the rest is left out, as it is with EWC_MUTANTS=0.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from '../engine/paths';
+import { loadEntries } from '../envoy-versions';
+import { repoRoot, reportsDir } from '../engine/paths';
+import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
 import { runPlaywright } from './run-playwright';
 
-function runMutants(): Promise<number> {
+function runMutants(args: string[] = []): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'scripts', 'mutants.ts')], { stdio: 'inherit', cwd: repoRoot });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'scripts', 'mutants.ts'), ...args], { stdio: 'inherit', cwd: repoRoot });
     child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1)));
   });
 }
+
+const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit ${code})`);
 
 (async () => {
   const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: repoRoot });
@@ -32,8 +37,24 @@ function runMutants(): Promise<number> {
   }
   console.log('[test] kill matrix: every mutant against its declared killer cases (npm run mutants)');
   const mutants = await runMutants();
-  console.log(`[test] suites ${suites === 0 ? 'passed' : `failed (exit ${suites})`}, kill matrix ${mutants === 0 ? 'passed' : `failed (exit ${mutants})`}`);
-  process.exitCode = suites || mutants;
+  if (mutants === 130) process.exit(130);
+  const parts = [`suites ${verdict(suites)}`, `kill matrix ${verdict(mutants)}`];
+  let code = suites || mutants;
+
+  // Every other implementation of the contract: all suites on one version, and its kill matrix.
+  const newest = loadEntries().filter((e) => e.kind === 'envoy' && !e.wheelLacksV8).at(-1)!.id;
+  for (const impl of IMPLEMENTATIONS.filter((i) => i.id !== DEFAULT_IMPLEMENTATION)) {
+    console.log(`[test] ${impl.id} filter: every suite on ${newest} (EWC_FILTER=${impl.id} npm run matrix -- --project ${newest})`);
+    const run = await runPlaywright(['--project', newest], { EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, impl.id) });
+    if (run === 130) process.exit(130);
+    console.log(`[test] ${impl.id} filter: kill matrix (npm run mutants -- --filter ${impl.id})`);
+    const killed = await runMutants(['--filter', impl.id, '--project', newest]);
+    if (killed === 130) process.exit(130);
+    parts.push(`${impl.id} suites ${verdict(run)}`, `${impl.id} kill matrix ${verdict(killed)}`);
+    code ||= run || killed;
+  }
+  console.log(`[test] ${parts.join(', ')}`);
+  process.exitCode = code;
 })().catch((e: Error) => {
   console.error(`[test] ${e.message}`);
   process.exit(1);

@@ -6,7 +6,7 @@
  * - FAIL_OPEN: the request that trapped gets 503; later requests bypass the filter (200, no headers).
  * - FAIL_RELOAD: requests get 503, and Envoy reloads the VM (with backoff) on later requests.
  */
-import { addedHeaders, expect, filterVariantPath, statusThrough, test, timing, unique, uniqueServicePath, waitForFilterLog, type FailurePolicy } from '../fixtures';
+import { addedHeaders, expect, statusThrough, test, timing, unique, uniqueServicePath, waitForFilterLog, type FailurePolicy } from '../fixtures';
 
 const TRAP_LINE = 'Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable';
 const RELOADS = 'wasm.header-augmenter.vm_reload_success';
@@ -26,12 +26,12 @@ const CASES: PolicyCase[] = [
 ];
 
 for (const c of CASES) {
-  test(`${c.policy}: a filter that traps on a request gives ${c.statuses.join(', ')}${c.reloads ? ' and is reloaded' : ''}`, async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+  test(`${c.policy}: a filter that traps on a request gives ${c.statuses.join(', ')}${c.reloads ? ' and is reloaded' : ''}`, async ({ envoy, configureFilter, headerService, proxyRequest, filterBuild }) => {
     await headerService.setHeaders({ 'x-idp-token': unique('tok') });
     const mark = await envoy.logMark();
     const reloads = (): Promise<number> => envoy.stat(RELOADS);
     expect(
-      await configureFilter({ header_providing_service_path: uniqueServicePath() }, { codePath: filterVariantPath('panic-on-request'), failurePolicy: c.policy, vmId: `panic-${c.policy}` }),
+      await configureFilter({ header_providing_service_path: uniqueServicePath() }, { codePath: filterBuild('panic-on-request'), failurePolicy: c.policy, vmId: `panic-${c.policy}` }),
     ).toBe('accepted');
     // The VM must be up (its config line) before the first request, so the trap is the request's.
     await waitForFilterLog(envoy, 'config ok:', { since: mark });

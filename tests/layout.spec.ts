@@ -14,13 +14,14 @@ const MAY_IMPORT: Record<string, string[]> = {
   peer: ['engine'],
   proxy: ['engine', 'peer', 'envoy-versions'],
   vocabulary: ['engine', 'proxy', 'peer', 'abi'],
-  fixtures: ['engine', 'proxy', 'peer', 'vocabulary', 'envoy-versions', 'report', 'abi'],
+  fixtures: ['engine', 'proxy', 'peer', 'vocabulary', 'envoy-versions', 'report', 'abi', 'implementations'],
   suites: ['fixtures'],
   report: [],
   abi: [],
   'envoy-versions': [],
-  scripts: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions'],
-  bench: ['engine', 'proxy', 'peer', 'envoy-versions'],
+  implementations: [],
+  scripts: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
+  bench: ['engine', 'proxy', 'peer', 'envoy-versions', 'implementations'],
 };
 
 function tsFiles(dir: string): string[] {
@@ -40,7 +41,7 @@ function importedRooms(file: string): Array<{ room: string; spec: string }> {
 }
 
 test('every room says in its README what lives there and who may import it', () => {
-  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'scripts', 'report', 'tests', 'filter'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
+  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'scripts', 'report', 'tests', 'filter', 'implementations'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
   expect(missing).toEqual([]);
 });
 

@@ -208,3 +208,18 @@ test('gate: a regression wins over untested (exit 1); OK only when every baselin
   // A column that is not there is bad input (the gate exits 2), not a verdict.
   expect(() => gateVerdict(BASE, NO_V8, 'envoy-1.40.0', 'envoy-1.39.3')).toThrow('new matrix has no proxy "envoy-1.39.3" (it has: envoy-1.38.3)');
 });
+
+test('two implementations\' runs compare column by column, and the diff says the code under test changed', () => {
+  const as = load(OLD);
+  const withFilter = (m: Matrix, implementation: string, sha: string, size: number): Matrix => ({
+    ...m,
+    filter: { implementation, abiMarker: null, sha256: sha.repeat(8), size, variant: 'none', differences: [] },
+  });
+  const d = diffMatrices(withFilter(as, 'assemblyscript', '721b98ff', 47344), withFilter(as, 'rust', '0c5e2a91', 209112));
+  expect(d.filterChange).toEqual({
+    from: 'assemblyscript variant none (47344 bytes, sha256 721b98ff721b)',
+    to: 'rust variant none (209112 bytes, sha256 0c5e2a910c5e)',
+  });
+  expect([d.regressions, d.untested, d.addedProxies]).toEqual([[], [], []]);
+  expect(diffMatrices(withFilter(as, 'rust', '0c5e2a91', 1), withFilter(as, 'rust', '0c5e2a91', 1)).filterChange).toBeUndefined();
+});

@@ -33,7 +33,8 @@ test('matrix.json holds every cell, the proxies, the filter and the counts', () 
   expect(m.runId).toBe('sample-run');
   expect(m.status).toBe('failed');
   expect(Date.parse(m.finishedAt)).toBeGreaterThanOrEqual(Date.parse(m.startedAt));
-  expect(m.filter).toEqual({ sha256: 'f'.repeat(64), size: 1234, variant: 'none' });
+  // The sample's annotation predates the implementation axis: it reads as the default implementation.
+  expect(m.filter).toEqual({ implementation: 'assemblyscript', abiMarker: null, sha256: 'f'.repeat(64), size: 1234, variant: 'none', differences: [] });
   expect(m.proxies.map((p) => [p.id, p.available, p.image, p.versionLine])).toEqual([
     ['envoy-9.0.0', true, 'ewc/envoy:9.0.0-fake', 'envoy  version: abc/9.0.0/Clean/RELEASE/BoringSSL'],
     ['envoy-9.1.0', true, 'ewc/envoy:9.1.0-fake', 'envoy  version: def/9.1.0/Clean/RELEASE/BoringSSL'],

@@ -15,7 +15,7 @@ export { unique, uniqueServicePath } from './unique';
 export { CALLOUT_WINDOW_PERIODS, calloutsInWindow } from './callouts';
 export { EnvoyStartError, type LogLine, type StartedEnvoyContainer } from '../proxy/envoy-container';
 export { SECOND_LISTENER_PORT, UNRESOLVABLE_CLUSTER, UNRESOLVABLE_HOST, UNRESOLVABLE_REFRESH_MS, type FailurePolicy } from '../proxy/bootstrap';
-export { filterVariantPath, probesDir } from '../engine/paths';
+export { probesDir } from '../engine/paths';
 export type { HeaderServiceClient } from '../peer/client';
 // The ABI probes' measured outcomes are data the abi suite reads.
 export { expectedProbeOutcome, PROBES, probeConfiguredMessage } from '../abi/probes';

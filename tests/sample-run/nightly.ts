@@ -137,7 +137,7 @@ export function nightlyMatrix(night: Night): Matrix {
     for (const c of Object.values(cells)) counts[key[c.status]]++;
     return { id, file: `${id.split(' › ')[0]}.spec.ts`, cells };
   });
-  const filter = { sha256: (night.variant === 'none' ? '721b98ff' : '0c5e2a91').repeat(8), size: night.variant === 'none' ? 47344 : 47120, variant: night.variant };
+  const filter = { implementation: 'assemblyscript', abiMarker: 'proxy_abi_version_0_2_0', sha256: (night.variant === 'none' ? '721b98ff' : '0c5e2a91').repeat(8), size: night.variant === 'none' ? 47344 : 47120, variant: night.variant, differences: [] };
   const finishedAt = new Date(Date.parse(night.startedAt) + 11 * 60_000 + 23_000).toISOString();
   return { schemaVersion: SCHEMA_VERSION, runId: night.runId, startedAt: night.startedAt, finishedAt, status: counts.failed ? 'failed' : 'passed', filter, proxies: NIGHTLY_PROXIES, cases, counts };
 }

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FilterImplementation } from './schema';
+
+/** filter/rust/variants.txt: the catalogue variants the Rust crate has a cargo feature for. */
+const variants = readFileSync(path.join(__dirname, '..', 'filter', 'rust', 'variants.txt'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+
+/** The port: same contract, the Rust SDK most production proxy-wasm filters are written with. */
+const rust: FilterImplementation = {
+  id: 'rust',
+  sdk: 'Rust 1.63 (Debian), proxy-wasm 0.2.2',
+  buildScript: 'filter/rust/build.mjs',
+  outputDir: 'filter/build/rust',
+  abiMarker: 'proxy_abi_version_0_2_1',
+  variants,
+  differences: [],
+};
+
+export default rust;

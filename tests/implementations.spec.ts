@@ -1,0 +1,42 @@
+/**
+ * The implementation axis as data: every entry builds what the suites load on purpose, names only
+ * variants the catalogue has (so its kill matrix uses the catalogue's killers), and an unknown id is
+ * a clear error, never a silent fallback to the default.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS, missingVariant, selectImplementation, variantWasmPath } from '../implementations';
+import { SUITE_VARIANTS } from '../scripts/filter-build';
+import { runCommand } from './commands';
+
+const catalogue = (JSON.parse(readFileSync(path.join(__dirname, '..', 'filter', 'variants.json'), 'utf8')) as Array<{ name: string; kind: string }>).map((v) => v.name);
+
+test('every implementation has a unique id, an ABI marker, the suite builds, and only catalogue variants', () => {
+  expect(IMPLEMENTATIONS.map((i) => i.id)).toEqual(['assemblyscript', 'rust']);
+  expect(selectImplementation(undefined).id).toBe(DEFAULT_IMPLEMENTATION);
+  expect(selectImplementation('').id).toBe(DEFAULT_IMPLEMENTATION);
+  for (const impl of IMPLEMENTATIONS) {
+    expect(impl.abiMarker, impl.id).toMatch(/^proxy_abi_version_\d+_\d+_\d+$/);
+    expect(impl.variants.filter((v) => !catalogue.includes(v)), impl.id).toEqual([]);
+    expect(new Set(impl.variants).size, impl.id).toBe(impl.variants.length);
+    for (const v of SUITE_VARIANTS) expect(missingVariant(impl, v), impl.id).toBeNull();
+  }
+  expect(IMPLEMENTATIONS.find((i) => i.id === 'rust')!.variants.filter((v) => v !== 'panic-on-request').length).toBeGreaterThanOrEqual(10);
+  expect(variantWasmPath(selectImplementation('rust'), 'none')).toMatch(/filter\/build\/rust\/filter\.wasm$/);
+  expect(variantWasmPath(selectImplementation('rust'), 'no-inject')).toMatch(/filter\/build\/rust\/variants\/no-inject\.wasm$/);
+  expect(missingVariant(selectImplementation('rust'), 'no-such-variant')).toMatch(/^the rust filter has no variant "no-such-variant" \(it builds: /);
+});
+
+test('an unknown implementation id is refused by name with the known ones, by the matrix and the kill matrix', async ({}, testInfo) => {
+  expect(() => selectImplementation('go')).toThrow('unknown filter implementation "go". Known: assemblyscript, rust');
+  const matrix = await runCommand('matrix.ts', [], testInfo.outputPath('m'), 60_000, { EWC_FILTER: 'go' });
+  expect(matrix.code).toBe(1);
+  expect(matrix.stderr).toContain('[matrix] unknown filter implementation "go". Known: assemblyscript, rust');
+  const mutants = await runCommand('mutants.ts', ['--filter', 'go'], testInfo.outputPath('k'), 60_000);
+  expect(mutants.code).toBe(2);
+  expect(mutants.stderr).toContain('[mutants] unknown filter implementation "go". Known: assemblyscript, rust');
+  const gate = await runCommand('gate.ts', ['--baseline', 'envoy-1.40.0', '--candidate-filter', 'go'], testInfo.outputPath('g'), 60_000);
+  expect(gate.code).toBe(2);
+  expect(gate.stderr).toContain('[gate] --candidate-filter: unknown filter implementation "go". Known: assemblyscript, rust');
+});
