@@ -42,6 +42,20 @@ test('gate: exit 3, never OK, when the candidate cannot run the case (envoy-1.38
   expect(r.stdout).not.toContain('[gate] OK');
 });
 
+test('gate --candidate-filter: switching the newest Envoy to the Rust filter is judged on the same version, and a broken Rust build is NO', async ({}, testInfo) => {
+  const root = testInfo.outputPath('gate');
+  const ok = await runCommand('gate.ts', ['--baseline', 'envoy-1.40.0', '--candidate-filter', 'rust', '--grep', CASE], root, 200_000);
+  expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+  expect(ok.stdout).toMatch(/^\[gate\] baseline envoy-1\.40\.0: assemblyscript variant none \(\d+ bytes, sha256 [0-9a-f]{12}\)$/m);
+  expect(ok.stdout).toMatch(/^\[gate\] candidate envoy-1\.40\.0: rust variant none \(\d+ bytes, sha256 [0-9a-f]{12}\)$/m);
+  expect(ok.stdout).toContain('[gate] OK: all 1 case(s) that pass on envoy-1.40.0 pass on envoy-1.40.0');
+
+  const broken = await runCommand('gate.ts', ['--baseline', 'envoy-1.40.0', '--candidate-filter', 'rust', '--candidate-variant', 'first-header-only', '--grep', CASE], root, 200_000);
+  expect(broken.code, broken.stdout + broken.stderr).toBe(1);
+  expect(broken.stdout).toContain(`[gate] regression: ${CASE_ID} @ envoy-1.40.0: passed -> failed`);
+  expect(broken.stdout).toMatch(/^\[gate\] candidate envoy-1\.40\.0: rust variant first-header-only /m);
+});
+
 test('repro: a failing case keeps its containers with curl commands to reach them; --stop leaves nothing', async ({}, testInfo) => {
   const root = testInfo.outputPath('repro');
   const repro = await runCommand('repro.ts', ['--version', 'envoy-1.40.0', '--grep', CASE, '--variant', 'first-header-only'], root, 200_000);

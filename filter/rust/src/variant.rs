@@ -1,0 +1,53 @@
+// Compile-time variant switches (filter/variants.json). Each is a `cfg!` constant: false in the
+// production build, so every branch on it is removed and filter.wasm carries no mutant code.
+#![allow(dead_code)]
+
+pub const NO_INJECT: bool = cfg!(feature = "variant-no-inject");
+pub const FIRST_HEADER_ONLY: bool = cfg!(feature = "variant-first-header-only");
+pub const NO_OVERWRITE: bool = cfg!(feature = "variant-no-overwrite");
+pub const NO_EXPIRY: bool = cfg!(feature = "variant-no-expiry");
+pub const LATE_FIRST_CALLOUT: bool = cfg!(feature = "variant-late-first-callout");
+pub const NO_COORDINATION: bool = cfg!(feature = "variant-no-coordination");
+pub const ACCEPT_ANY_STATUS: bool = cfg!(feature = "variant-accept-any-status");
+pub const LENIENT_CONFIG: bool = cfg!(feature = "variant-lenient-config");
+pub const PANIC_ON_REQUEST: bool = cfg!(feature = "variant-panic-on-request");
+pub const ACCEPT_2XX: bool = cfg!(feature = "variant-accept-2xx");
+pub const ACCEPT_NON_5XX: bool = cfg!(feature = "variant-accept-non-5xx");
+pub const NON_STRING_VALUES_STRINGIFIED: bool = cfg!(feature = "variant-non-string-values-stringified");
+pub const ARRAY_BODY_AS_EMPTY_SET: bool = cfg!(feature = "variant-array-body-as-empty-set");
+pub const EMPTY_BODY_AS_EMPTY_SET: bool = cfg!(feature = "variant-empty-body-as-empty-set");
+pub const NO_NAME_VALIDATION: bool = cfg!(feature = "variant-no-name-validation");
+pub const NO_VALUE_VALIDATION: bool = cfg!(feature = "variant-no-value-validation");
+pub const CASE_SENSITIVE_DUPLICATES: bool = cfg!(feature = "variant-case-sensitive-duplicates");
+pub const UPPERCASE_NAMES_REJECTED: bool = cfg!(feature = "variant-uppercase-names-rejected");
+pub const DENY_IGNORED: bool = cfg!(feature = "variant-deny-ignored");
+pub const DENY_REASON_ALWAYS_EXPIRED: bool = cfg!(feature = "variant-deny-reason-always-expired");
+pub const OVERWRITE_FALSE_IGNORED: bool = cfg!(feature = "variant-overwrite-false-ignored");
+pub const OVERWRITE_APPENDS: bool = cfg!(feature = "variant-overwrite-appends");
+pub const DURATION_MINUTES_AS_SECONDS: bool = cfg!(feature = "variant-duration-minutes-as-seconds");
+pub const DURATION_UNITLESS_AS_MS: bool = cfg!(feature = "variant-duration-unitless-as-ms");
+pub const ZERO_DURATION_ACCEPTED: bool = cfg!(feature = "variant-zero-duration-accepted");
+pub const NUMBER_AS_STRING_CONFIG: bool = cfg!(feature = "variant-number-as-string-config");
+pub const NO_WHITESPACE_CHECK: bool = cfg!(feature = "variant-no-whitespace-check");
+pub const DUPLICATE_CONFIG_KEY_LAST_WINS: bool = cfg!(feature = "variant-duplicate-config-key-last-wins");
+pub const DEFAULT_EXPIRY_300S: bool = cfg!(feature = "variant-default-expiry-300s");
+pub const TICK_PERIOD_IGNORED: bool = cfg!(feature = "variant-tick-period-ignored");
+pub const CALLOUT_TIMEOUT_DEFAULT: bool = cfg!(feature = "variant-callout-timeout-default");
+pub const CALLOUT_AUTHORITY_IS_CLUSTER: bool = cfg!(feature = "variant-callout-authority-is-cluster");
+pub const EXPIRY_NOT_EXTENDED: bool = cfg!(feature = "variant-expiry-not-extended");
+pub const EXPIRED_LOG_EVERY_REQUEST: bool = cfg!(feature = "variant-expired-log-every-request");
+pub const LOG_CACHE_UPDATED_FORMAT: bool = cfg!(feature = "variant-log-cache-updated-format");
+pub const INJECTED_COUNT_OF_SET: bool = cfg!(feature = "variant-injected-count-of-set");
+pub const CACHE_PER_VM: bool = cfg!(feature = "variant-cache-per-vm");
+pub const CALLOUT_NO_ACCEPT: bool = cfg!(feature = "variant-callout-no-accept");
+pub const DENY_CONTENT_TYPE_JSON: bool = cfg!(feature = "variant-deny-content-type-json");
+pub const CACHE_KEY_IGNORES_CONFIG: bool = cfg!(feature = "variant-cache-key-ignores-config");
+pub const TOKEN_CHARS_NO_DIGITS: bool = cfg!(feature = "variant-token-chars-no-digits");
+pub const HOST_ALLOWED: bool = cfg!(feature = "variant-host-allowed");
+pub const FRAMING_HEADERS_ALLOWED: bool = cfg!(feature = "variant-framing-headers-allowed");
+pub const CONTROL_BYTES_ALLOWED: bool = cfg!(feature = "variant-control-bytes-allowed");
+pub const INVALID_UTF8_ACCEPTED: bool = cfg!(feature = "variant-invalid-utf8-accepted");
+pub const NO_SIZE_LIMITS: bool = cfg!(feature = "variant-no-size-limits");
+pub const BACKOFF_AFTER_FAILURE: bool = cfg!(feature = "variant-backoff-after-failure");
+pub const CLEAR_CACHE_ON_FAILURE: bool = cfg!(feature = "variant-clear-cache-on-failure");
+pub const DROPS_CONTENT_LENGTH: bool = cfg!(feature = "variant-drops-content-length");
