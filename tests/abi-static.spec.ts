@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import wabtInit from 'wabt';
 import { assertFilterAbi, checkModule } from '../abi/check';
 import { buildProbes, PROBES } from '../abi/probes';
+import { implementationById, variantWasmPath } from '../implementations';
 
 const ROOT = join(__dirname, '..');
 const FILTER = join(ROOT, 'filter', 'build', 'filter.wasm');
@@ -58,6 +59,25 @@ test('the built filter declares ABI 0.2.0 and imports only what a 0.2.0 host pro
   expect(result.imports.find((i) => i.name === 'proxy_log')?.signature).toBe('(i32, i32, i32) -> (i32)');
   expect(result.unsupportedImports).toEqual([]);
   expect(result.exportProblems).toEqual([]);
+});
+
+test('the Rust port declares ABI 0.2.1 (the SDK\'s marker) and imports only what a 0.2.1 host provides', () => {
+  const rust = implementationById('rust');
+  const wasm = variantWasmPath(rust, 'none');
+  if (!existsSync(wasm)) {
+    // A fresh checkout: the first build may install Debian's rustc and vendor the crates.
+    test.setTimeout(600_000);
+    execFileSync(process.execPath, [join(ROOT, rust.buildScript)], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const result = assertFilterAbi(wasm, { expect: '0.2.1' });
+  expect(result.markers).toEqual([rust.abiMarker]);
+  // proxy-wasm 0.2.2 links the whole host API, used or not; every import must still be a 0.2.1 host function.
+  expect(result.imports.length).toBe(32);
+  expect(result.imports.every((i) => i.module === 'env' && i.name.startsWith('proxy_'))).toBe(true);
+  expect(result.unsupportedImports).toEqual([]);
+  expect(result.exportProblems).toEqual([]);
+  // The AssemblyScript build is not what a 0.2.1 host expects by marker: the check names the mismatch.
+  expect(() => assertFilterAbi(ensureFilter(), { expect: '0.2.1' })).toThrow('filter.wasm declares ABI 0.2.0, expected 0.2.1');
 });
 
 test('every probe builds, is cached by content, and reports its marker', async () => {

@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -181,6 +181,45 @@ function compile(variant, out, vendor, cargoHome) {
   renameSync(tmp, out);
 }
 
+// One build at a time per checkout: cargo locks the target dir only while it compiles, and every
+// variant's artifact lands on the same path, so compile + copy must not interleave with another
+// process's (a selftest and a run's setup may build at once). A lock left by a dead process is taken over.
+const LOCK_DIR = join(BUILD_DIR, ".build-lock");
+function withBuildLock(fn) {
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, "pid"), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(join(LOCK_DIR, "pid"), "utf8"));
+      } catch {}
+      let alive = true;
+      if (Number.isInteger(holder) && holder > 0) {
+        try {
+          process.kill(holder, 0);
+        } catch (err) {
+          alive = err.code === "EPERM";
+        }
+      }
+      if (!alive) rmSync(LOCK_DIR, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new BuildError(`another build holds ${relative(REPO_DIR, LOCK_DIR)} (pid ${holder}) for over 15 minutes`);
+      else Atomics.wait(pause, 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
 function usage(message) {
   if (message) console.error(`build.mjs: ${message}`);
   console.error("usage: node filter/rust/build.mjs [--variant <name> | --all] [--force]");
@@ -216,15 +255,19 @@ function main() {
         report(variant, out, true);
         continue;
       }
-      if (!ready) {
-        ensureToolchain();
-        const cache = cacheDir();
-        const cargoHome = join(cache, "cargo-home");
-        mkdirSync(cargoHome, { recursive: true });
-        ready = { vendor: ensureVendor(cache, cargoHome), cargoHome };
-      }
-      compile(variant, out, ready.vendor, ready.cargoHome);
-      report(variant, out, false);
+      withBuildLock(() => {
+        // Another process may have built it while this one waited.
+        if (!opts.force && upToDate(out)) return report(variant, out, true);
+        if (!ready) {
+          ensureToolchain();
+          const cache = cacheDir();
+          const cargoHome = join(cache, "cargo-home");
+          mkdirSync(cargoHome, { recursive: true });
+          ready = { vendor: ensureVendor(cache, cargoHome), cargoHome };
+        }
+        compile(variant, out, ready.vendor, ready.cargoHome);
+        report(variant, out, false);
+      });
     }
   } catch (e) {
     console.error(`build.mjs: ${e instanceof BuildError ? e.message : e.stack || e}`);
