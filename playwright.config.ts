@@ -8,6 +8,7 @@ import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
 import { ensureRunId } from './engine/ownership';
 import { SELFTEST_PROJECT } from './report/projects';
 import { selectImplementation } from './implementations';
+import { selectDelivery } from './proxy/delivery';
 import { configureTestcontainers } from './engine/testcontainers-env';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
@@ -18,6 +19,9 @@ const allEntries = loadEntries();
 const entries = selectEntries(allEntries, process.env.EWC_VERSIONS);
 const filterVariant = process.env.EWC_FILTER_VARIANT ?? 'none';
 const filterImplementation = selectImplementation(process.env.EWC_FILTER);
+const delivery = selectDelivery(process.env.EWC_DELIVERY);
+// The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
+const wiringDelivery = process.env.EWC_DELIVERY ? delivery : 'ecds';
 const workers = Number(process.env.EWC_WORKERS ?? 2);
 const withSelftests = process.env.EWC_SELFTESTS !== '0';
 // Everything a run writes lands under one root, so a run started by a test (gate, repro) never
@@ -25,7 +29,7 @@ const withSelftests = process.env.EWC_SELFTESTS !== '0';
 const reportsRoot = process.env.EWC_REPORTS_ROOT ?? 'reports';
 const reportDir = process.env.EWC_REPORT_DIR ?? `${reportsRoot}/matrix`;
 
-export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring'>>({
+export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'>>({
   outputDir: `${reportsRoot}/test-results`,
   globalSetup: './scripts/global-setup.ts',
   globalTeardown: './scripts/global-teardown.ts',
@@ -46,9 +50,9 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
     // Container modules keep their focused test next to them (proxy/, peer/).
     ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
-    ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation } })),
+    ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery } })),
     // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
     // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
-    ...istioWiringProjects(entries, allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, wiring: 'istio' as const } })),
+    ...istioWiringProjects(entries, allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
   ],
 });

@@ -41,7 +41,29 @@ test('constructor stores, start() works, the control client scripts answers and 
     await service.reset(); // reset reopens it, so a case that failed mid-outage leaves a serving peer
     expect((await request(`${peer.serviceUrl()}/v1/headers`, { reset: true })).statusCode).toBe(200);
 
+    // The wasm code server beside it: stored modules by name, a behaviour, a fetch log; modules survive a reset.
+    const code = peer.codeServer();
+    const module = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    const digestOf = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+    expect(await code.storeModule('m.wasm', module)).toEqual({ name: 'm.wasm', size: 8, sha256: digestOf(module) });
+    const fetched = await request(`${peer.codeUrl()}/modules/m.wasm`);
+    expect([fetched.statusCode, Buffer.from(await fetched.body.arrayBuffer()).equals(module)]).toEqual([200, true]);
+    expect((await request(`${peer.codeUrl()}/modules/other.wasm`)).statusCode).toBe(404);
+    await code.setCodeBehaviour({ status: 503 });
+    expect((await request(`${peer.codeUrl()}/modules/m.wasm`)).statusCode).toBe(503);
+    expect((await code.codeFetches()).map((f) => [f.path, f.status, f.sha256])).toEqual([
+      ['/modules/m.wasm', 200, digestOf(module)],
+      ['/modules/other.wasm', 404, undefined],
+      ['/modules/m.wasm', 503, undefined],
+    ]);
+    await code.stopCodeServer();
+    await expect(request(`${peer.codeUrl()}/modules/m.wasm`, { reset: true })).rejects.toThrow();
+    await code.reset();
+    expect(await code.codeFetches()).toEqual([]);
+    expect((await request(`${peer.codeUrl()}/modules/m.wasm`, { reset: true })).statusCode).toBe(200);
+
     const upstream = await new PeerContainer(await ensurePeerImage(), 'upstream').onNetwork(network, 'upstream').start();
+    expect(() => upstream.codeServer()).toThrow('this peer is the upstream, not the header service (which serves the wasm code)');
     expect(() => upstream.headerService()).toThrow('this peer is the upstream, not the header service');
     // Raw echo: the body comes back byte for byte, with its digest; the call log records it.
     const body = Buffer.from([0, 1, 2, 255, 254, 10, 13]);

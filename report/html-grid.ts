@@ -76,13 +76,13 @@ export function gridHead(proxies: MatrixProxy[], widthOf: (p: MatrixProxy) => nu
 export function columnsDetails(proxies: MatrixProxy[]): string {
   const down = proxies.filter(isUnavailable);
   const rows = proxies.map((p) => {
-    if (isUnavailable(p)) return `<tr class="unavailable" data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}</th><td colspan="3">${escapeHtml(p.available === null ? 'not started' : 'not runnable here')}: ${escapeHtml(p.reason ?? 'unknown')}</td></tr>`;
+    if (isUnavailable(p)) return `<tr class="unavailable" data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}</th><td colspan="4">${escapeHtml(p.available === null ? 'not started' : 'not runnable here')}: ${escapeHtml(p.reason ?? 'unknown')}</td></tr>`;
     const runtimes = p.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(', ') ?? '?';
     const image = `${p.image ?? '?'} (${p.source ?? '?'})${p.entryId ? `, the ${p.entryId} build` : ''}`;
-    return `<tr data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}</th><td>${escapeHtml(image)}</td><td><code>${escapeHtml(p.versionLine ?? 'version unknown')}</code></td><td>${escapeHtml(runtimes)}</td></tr>`;
+    return `<tr data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}</th><td>${escapeHtml(image)}</td><td><code>${escapeHtml(p.versionLine ?? 'version unknown')}</code></td><td>${escapeHtml(runtimes)}</td><td>${escapeHtml(p.delivery ?? 'local')}</td></tr>`;
   });
   const note = down.length ? `; ${down.length} not runnable here (blank columns: ${down.map((p) => escapeHtml(p.id)).join(', ')})` : '';
-  return `<details class="columns"><summary>${proxies.length} columns: image, <code>envoy --version</code>, wasm runtimes${note}</summary><table class="facts"><thead><tr><th>column</th><th>image</th><th>version</th><th>wasm runtimes</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+  return `<details class="columns"><summary>${proxies.length} columns: image, <code>envoy --version</code>, wasm runtimes, delivery${note}</summary><table class="facts"><thead><tr><th>column</th><th>image</th><th>version</th><th>wasm runtimes</th><th>delivery</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }
 
 export function legendHtml(extra = ''): string {

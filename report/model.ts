@@ -182,7 +182,7 @@ export class MatrixBuilder {
     const f = JSON.parse(text) as Partial<MatrixProxy>;
     const out: MatrixProxy = { id, available: typeof f.available === 'boolean' ? f.available : null };
     if (f.id && f.id !== id) out.entryId = f.id;
-    for (const k of ['image', 'imageId', 'source', 'versionLine', 'reason'] as const) if (typeof f[k] === 'string') out[k] = f[k];
+    for (const k of ['image', 'imageId', 'source', 'versionLine', 'reason', 'delivery'] as const) if (typeof f[k] === 'string') out[k] = f[k];
     if (Array.isArray(f.wasmRuntimes)) out.wasmRuntimes = f.wasmRuntimes.map(String);
     return out;
   }

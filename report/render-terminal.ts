@@ -13,7 +13,8 @@ export function describeProxy(p: MatrixProxy): string {
   if (!p.available) return `not runnable: ${p.reason ?? 'unknown'}`;
   const version = p.versionLine?.replace(/^.*version: /, '') ?? '?';
   const runtimes = p.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(',') ?? '?';
-  return `${p.image ?? '?'} (${p.source ?? '?'}) ${version} runtimes: ${runtimes}`;
+  const delivery = p.delivery && p.delivery !== 'local' ? ` delivery: ${p.delivery}` : '';
+  return `${p.image ?? '?'} (${p.source ?? '?'}) ${version} runtimes: ${runtimes}${delivery}`;
 }
 
 export const firstLine = (s: string | undefined): string => (s ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';

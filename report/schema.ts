@@ -33,6 +33,8 @@ export interface MatrixProxy {
   versionLine?: string;
   wasmRuntimes?: string[];
   reason?: string;
+  /** How this column's Envoy got the module: local file, remote fetch, or ECDS (proxy/delivery.ts); absent in matrices written before the axis (local). */
+  delivery?: string;
 }
 
 export interface MatrixAttachment {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { repoRoot } from '../engine/paths';
 import { type FilterImplementation, missingVariant } from '../implementations';
 
-/** Test-only builds that suites load on purpose (failure_policy cases), built with every run. */
-export const SUITE_VARIANTS = ['panic-on-request'];
+/** Builds that suites load on purpose (failure_policy cases, a module swap under ECDS), built with every run. */
+export const SUITE_VARIANTS = ['panic-on-request', 'no-inject'];
 
 export function buildFilter(impl: FilterImplementation, variant = 'none'): void {
   buildVariants(impl, [...new Set(['none', ...SUITE_VARIANTS, variant])]);

@@ -2,14 +2,18 @@
  * `npm test [-- <playwright args>]`: type check, every suite on every matrix entry (with the
  * selftests), then the kill matrix on one version (every mutant of filter/variants.json must be
  * killed by its declared cases), then the other filter implementations: every suite on the newest
- * runnable Envoy and their own kill matrix. Playwright arguments apply to the first part only; with
- * any given (one version, one case) the rest is left out, as it is with EWC_MUTANTS=0.
+ * runnable Envoy and their own kill matrix, then the delivery modes: the suites that pin delivery-
+ * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor. Playwright
+ * arguments apply to the first part only; with any given (one version, one case) the rest is left
+ * out, as it is with EWC_MUTANTS=0.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { loadEntries } from '../envoy-versions';
 import { repoRoot, reportsDir } from '../engine/paths';
 import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
+import { DELIVERY_SUITES, deliveryTable, newestPerMinor } from './delivery-runs';
+import { readMatrix } from '../report/diff';
 import { runPlaywright } from './run-playwright';
 
 function runMutants(args: string[] = []): Promise<number> {
@@ -53,6 +57,19 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
     parts.push(`${impl.id} suites ${verdict(run)}`, `${impl.id} kill matrix ${verdict(killed)}`);
     code ||= run || killed;
   }
+  // Every delivery mode but the default: the delivery-sensitive suites on the newest Envoy of each minor.
+  const minors = newestPerMinor(loadEntries());
+  const deliveryMatrices = [];
+  for (const mode of ['remote', 'ecds'] as const) {
+    const root = path.join(reportsDir, `delivery-${mode}`);
+    console.log(`[test] delivery ${mode}: ${DELIVERY_SUITES.join(', ')} on ${minors.join(', ')} (EWC_DELIVERY=${mode})`);
+    const run = await runPlaywright([...minors.flatMap((p) => ['--project', p]), ...DELIVERY_SUITES.map((s) => `suites/${s}.spec.ts`)], { EWC_DELIVERY: mode, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: root });
+    if (run === 130) process.exit(130);
+    parts.push(`delivery ${mode} ${verdict(run)}`);
+    code ||= run;
+    deliveryMatrices.push(readMatrix(path.join(root, 'matrix', 'matrix.json')));
+  }
+  for (const line of deliveryTable([readMatrix(path.join(reportsDir, 'matrix', 'matrix.json')), ...deliveryMatrices], minors)) console.log(line);
   console.log(`[test] ${parts.join(', ')}`);
   process.exitCode = code;
 })().catch((e: Error) => {

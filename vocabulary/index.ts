@@ -6,7 +6,9 @@
 export { HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH } from '../proxy/launch';
 export { filterLogBetween, waitForFilterLog, type FilterLine } from './filter-log';
 export { timing, durationString } from '../engine/timing';
-export type { EchoResponse, HeaderServiceBehaviour, RecordedCall } from '../peer/protocol';
+export type { CodeFetch, EchoResponse, HeaderServiceBehaviour, RecordedCall } from '../peer/protocol';
+export { CODE_PORT } from '../peer/protocol';
+export { distinctModule, moduleSha256, publishBytes } from '../proxy/delivery';
 export { ECHO_RAW_HEADER } from '../peer/protocol';
 export { expectHealthy } from './health';
 export { exchange, exchangeOutcome, PROTOCOLS, type Exchange, type Protocol, type Reply } from './protocols';

@@ -14,6 +14,15 @@ export function afterCalloutFailure(leaseKey: string, headersKey: string): void 
   if (IS_CLEAR_CACHE_ON_FAILURE) sharedSet(headersKey, "", 0);
 }
 
+// config-first-wins: "parse the configuration once per VM" (a module-level cache): a configuration that
+// arrives later for a new plugin in the same VM (an ECDS or listener update, same vm_id and module) is
+// replaced by the first one.
+let firstRaw: ArrayBuffer | null = null;
+export function firstConfiguration(raw: ArrayBuffer): ArrayBuffer {
+  if (firstRaw === null) firstRaw = raw;
+  return firstRaw!;
+}
+
 // drops-content-length: "rebuild the request's headers", losing content-length on the way, so Envoy
 // sends a body that came with a length on chunked: the upstream sees other framing.
 export function dropContentLength(): void {

@@ -10,9 +10,9 @@ import { logDebug, logInfo, logWarn, logError } from "./log";
 import {
   IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS, IS_ACCEPT_2XX, IS_ACCEPT_NON_5XX, IS_TICK_PERIOD_IGNORED,
   IS_CALLOUT_TIMEOUT_DEFAULT, IS_EXPIRY_NOT_EXTENDED, IS_LOG_CACHE_UPDATED_FORMAT, IS_CACHE_PER_VM, IS_CACHE_KEY_IGNORES_CONFIG,
-  IS_BACKOFF_AFTER_FAILURE, IS_CLEAR_CACHE_ON_FAILURE,
+  IS_BACKOFF_AFTER_FAILURE, IS_CLEAR_CACHE_ON_FAILURE, IS_CONFIG_FIRST_WINS,
 } from "./variant.generated";
-import { afterCalloutFailure } from "./mutant-hooks";
+import { afterCalloutFailure, firstConfiguration } from "./mutant-hooks";
 
 export const ROOT_ID = "header-augmenter";
 
@@ -30,7 +30,9 @@ export class AugmenterRoot extends RootContext {
 
   // Overridden: the base implementation hands the host the size as an address (trap 3).
   onConfigure(configuration_size: u32): bool {
-    const raw = get_buffer_bytes(BufferTypeValues.PluginConfiguration, 0, configuration_size);
+    let raw = get_buffer_bytes(BufferTypeValues.PluginConfiguration, 0, configuration_size);
+    // config-first-wins variant: the VM keeps the first configuration it was given.
+    if (IS_CONFIG_FIRST_WINS) raw = firstConfiguration(raw);
     const res = parseConfig(raw);
     if (res.config === null) {
       logError("config error: " + res.key + ": " + res.problem);
