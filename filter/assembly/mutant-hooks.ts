@@ -23,6 +23,12 @@ export function firstConfiguration(raw: ArrayBuffer): ArrayBuffer {
   return firstRaw!;
 }
 
+// reset-cache-on-configure: "start clean": a new VM or plugin empties the set an earlier one cached,
+// so a module swap or a restart of the VM under the same vm_id and configuration loses the cache.
+export function resetCache(headersKey: string): void {
+  sharedSet(headersKey, "", 0);
+}
+
 // drops-content-length: "rebuild the request's headers", losing content-length on the way, so Envoy
 // sends a body that came with a length on chunked: the upstream sees other framing.
 export function dropContentLength(): void {

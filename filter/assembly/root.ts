@@ -10,9 +10,9 @@ import { logDebug, logInfo, logWarn, logError } from "./log";
 import {
   IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS, IS_ACCEPT_2XX, IS_ACCEPT_NON_5XX, IS_TICK_PERIOD_IGNORED,
   IS_CALLOUT_TIMEOUT_DEFAULT, IS_EXPIRY_NOT_EXTENDED, IS_LOG_CACHE_UPDATED_FORMAT, IS_CACHE_PER_VM, IS_CACHE_KEY_IGNORES_CONFIG,
-  IS_BACKOFF_AFTER_FAILURE, IS_CLEAR_CACHE_ON_FAILURE, IS_CONFIG_FIRST_WINS,
+  IS_BACKOFF_AFTER_FAILURE, IS_CLEAR_CACHE_ON_FAILURE, IS_CONFIG_FIRST_WINS, IS_RESET_CACHE_ON_CONFIGURE,
 } from "./variant.generated";
-import { afterCalloutFailure, firstConfiguration } from "./mutant-hooks";
+import { afterCalloutFailure, firstConfiguration, resetCache } from "./mutant-hooks";
 
 export const ROOT_ID = "header-augmenter";
 
@@ -49,6 +49,7 @@ export class AugmenterRoot extends RootContext {
     this.config = c;
     logInfo("config ok: " + c.summary());
     initLease(this.leaseKey);
+    if (IS_RESET_CACHE_ON_CONFIGURE) resetCache(this.headersKey);
     if (IS_LATE_FIRST_CALLOUT) {
       set_tick_period_milliseconds(<u32>c.tickPeriodMs);
       this.firstTickDone = true;
