@@ -219,7 +219,11 @@ export function readWasmModule(bytes: Uint8Array): WasmModuleInfo {
       lastOrder = order;
     }
     const r = new Reader(bytes, bodyAt, bodyAt + size);
-    if (id === 0) r.name('custom section name');
+    // A custom section is a name and any payload (names, producers, source maps): skipped whole.
+    if (id === 0) {
+      r.name('custom section name');
+      r.pos = r.end;
+    }
     else if (id === 1) types = readTypes(r);
     else if (id === 2) imports = readImports(r, types);
     else if (id === 3) defined = readFunctions(r, types);

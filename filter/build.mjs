@@ -15,10 +15,10 @@
 // breaks, and its killers: the conformance cases that must fail against it). "none" (production) is
 // implicit. The file is validated on every import of this module; a bad entry stops everything.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseBuildArgs, reportOutput, upToDate } from "./build-cli.mjs";
 
 const FILTER_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = resolve(FILTER_DIR, "..");
@@ -122,31 +122,6 @@ export function outputPath(variant) {
   return variant === "none" ? join(BUILD_DIR, "filter.wasm") : join(BUILD_DIR, "variants", `${variant}.wasm`);
 }
 
-function usage(message) {
-  if (message) console.error(`build.mjs: ${message}`);
-  console.error("usage: node filter/build.mjs [--variant <name> | --all] [--force]");
-  console.error(`variants: ${VARIANTS.join(", ")}`);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const opts = { variants: ["none"], force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--force") opts.force = true;
-    else if (a === "--all") opts.variants = [...VARIANTS];
-    else if (a === "--variant") {
-      const v = argv[++i];
-      if (!v) usage("--variant needs a name");
-      opts.variants = [v];
-    } else if (a.startsWith("--variant=")) opts.variants = [a.slice("--variant=".length)];
-    else if (a === "-h" || a === "--help") usage();
-    else usage(`unknown argument ${a}`);
-  }
-  for (const v of opts.variants) if (!VARIANTS.includes(v)) usage(`unknown variant "${v}"`);
-  return opts;
-}
-
 // Inputs that affect the output. The generated variant module is excluded: it is rewritten on every
 // build, and its content is fully determined by the variant name, which the output path encodes.
 function sourceFiles() {
@@ -165,12 +140,6 @@ function sourceFiles() {
     if (existsSync(pj)) files.push(pj);
   }
   return files;
-}
-
-function upToDate(out) {
-  if (!existsSync(out)) return false;
-  const outTime = statSync(out).mtimeMs;
-  return sourceFiles().every((f) => statSync(f).mtimeMs < outTime);
 }
 
 // One bool per variant besides VARIANT: AssemblyScript 0.17 does not constant-fold string
@@ -192,13 +161,6 @@ function writeVariantModule(variant) {
   if (!existsSync(VARIANT_MODULE) || readFileSync(VARIANT_MODULE, "utf8") !== text) writeFileSync(VARIANT_MODULE, text);
 }
 
-function report(variant, out, cached) {
-  const data = readFileSync(out);
-  const sha = createHash("sha256").update(data).digest("hex");
-  const tag = cached ? " (up to date)" : "";
-  console.log(`${variant}: ${relative(process.cwd(), out) || out} size=${data.length} bytes sha256=${sha}${tag}`);
-}
-
 function compile(variant, out) {
   mkdirSync(dirname(out), { recursive: true });
   writeVariantModule(variant);
@@ -217,7 +179,7 @@ function compile(variant, out) {
 }
 
 function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseBuildArgs(process.argv.slice(2), { script: "filter/build.mjs", variants: VARIANTS });
   if (!existsSync(ASC)) {
     console.error(`build.mjs: ${ASC} not found; run npm ci first`);
     process.exit(1);
@@ -226,15 +188,15 @@ function main() {
   try {
     for (const variant of opts.variants) {
       const out = outputPath(variant);
-      if (!opts.force && upToDate(out)) {
-        report(variant, out, true);
+      if (!opts.force && upToDate(out, sourceFiles())) {
+        reportOutput(variant, out, true, process.cwd());
         continue;
       }
       if (!compile(variant, out)) {
         ok = false;
         break;
       }
-      report(variant, out, false);
+      reportOutput(variant, out, false, process.cwd());
     }
   } finally {
     writeVariantModule("none");

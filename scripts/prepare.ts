@@ -9,13 +9,15 @@ import { buildProbes } from '../abi/probes';
 import { ensureEngine } from '../engine/docker-engine';
 import { probesDir } from '../engine/paths';
 import { selectImplementation, variantWasmPath } from '../implementations';
+import { selectDelivery } from '../proxy/delivery';
 import { ensurePeerImage } from '../peer/image';
 import { sweep } from '../engine/sweep';
 import { buildFilter } from './filter-build';
 
 export async function prepareRun(): Promise<void> {
-  // An unknown EWC_FILTER is refused before anything starts.
+  // An unknown EWC_FILTER or EWC_DELIVERY is refused before anything starts.
   const impl = selectImplementation(process.env.EWC_FILTER);
+  selectDelivery(process.env.EWC_DELIVERY);
   const engine = await ensureEngine();
   console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint} (via ${engine.via}${engine.startedByUs ? ', started now' : ''})`);
   const swept = await sweep();

@@ -28,7 +28,7 @@ test('every implementation has a unique id, an ABI marker, the suite builds, and
   expect(missingVariant(selectImplementation('rust'), 'no-such-variant')).toMatch(/^the rust filter has no variant "no-such-variant" \(it builds: /);
 });
 
-test('an unknown implementation id is refused by name with the known ones, by the matrix and the kill matrix', async ({}, testInfo) => {
+test('an unknown implementation id or delivery mode is refused by name with the known ones, by the matrix, the kill matrix and the gate', async ({}, testInfo) => {
   expect(() => selectImplementation('go')).toThrow('unknown filter implementation "go". Known: assemblyscript, rust');
   const matrix = await runCommand('matrix.ts', [], testInfo.outputPath('m'), 60_000, { EWC_FILTER: 'go' });
   expect(matrix.code).toBe(1);
@@ -36,6 +36,9 @@ test('an unknown implementation id is refused by name with the known ones, by th
   const mutants = await runCommand('mutants.ts', ['--filter', 'go'], testInfo.outputPath('k'), 60_000);
   expect(mutants.code).toBe(2);
   expect(mutants.stderr).toContain('[mutants] unknown filter implementation "go". Known: assemblyscript, rust');
+  const delivery = await runCommand('matrix.ts', [], testInfo.outputPath('d'), 60_000, { EWC_DELIVERY: 'oci' });
+  expect(delivery.code).toBe(1);
+  expect(delivery.stderr).toContain('[matrix] unknown delivery mode "oci". Known: local, remote, ecds');
   const gate = await runCommand('gate.ts', ['--baseline', 'envoy-1.40.0', '--candidate-filter', 'go'], testInfo.outputPath('g'), 60_000);
   expect(gate.code).toBe(2);
   expect(gate.stderr).toContain('[gate] --candidate-filter: unknown filter implementation "go". Known: assemblyscript, rust');

@@ -13,11 +13,12 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseBuildArgs, reportOutput, upToDate } from "../build-cli.mjs";
 
 const CRATE_DIR = dirname(fileURLToPath(import.meta.url));
 const FILTER_DIR = resolve(CRATE_DIR, "..");
@@ -145,18 +146,6 @@ function sourceFiles() {
   return files;
 }
 
-function upToDate(out) {
-  if (!existsSync(out)) return false;
-  const outTime = statSync(out).mtimeMs;
-  return sourceFiles().every((f) => statSync(f).mtimeMs < outTime);
-}
-
-function report(variant, out, cached) {
-  const data = readFileSync(out);
-  const sha = createHash("sha256").update(data).digest("hex");
-  console.log(`${variant}: ${relative(REPO_DIR, out)} size=${data.length} bytes sha256=${sha}${cached ? " (up to date)" : ""}`);
-}
-
 function compile(variant, out, vendor, cargoHome) {
   // Remaps: later flags win in rustc, so the most specific prefixes come last.
   const remaps = [
@@ -220,44 +209,19 @@ function withBuildLock(fn) {
   }
 }
 
-function usage(message) {
-  if (message) console.error(`build.mjs: ${message}`);
-  console.error("usage: node filter/rust/build.mjs [--variant <name> | --all] [--force]");
-  console.error(`variants: ${RUST_VARIANTS.join(", ")}`);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const opts = { variants: ["none"], force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--force") opts.force = true;
-    else if (a === "--all") opts.variants = [...RUST_VARIANTS];
-    else if (a === "--variant") {
-      const v = argv[++i];
-      if (!v) usage("--variant needs a name");
-      opts.variants = [v];
-    } else if (a.startsWith("--variant=")) opts.variants = [a.slice("--variant=".length)];
-    else if (a === "-h" || a === "--help") usage();
-    else usage(`unknown argument ${a}`);
-  }
-  for (const v of opts.variants) if (!RUST_VARIANTS.includes(v)) usage(`unknown variant "${v}"`);
-  return opts;
-}
-
 function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseBuildArgs(process.argv.slice(2), { script: "filter/rust/build.mjs", variants: RUST_VARIANTS });
   try {
     let ready = null; // { vendor, cargoHome } once the toolchain and crates are there
     for (const variant of opts.variants) {
       const out = outputPath(variant);
-      if (!opts.force && upToDate(out)) {
-        report(variant, out, true);
+      if (!opts.force && upToDate(out, sourceFiles())) {
+        reportOutput(variant, out, true, REPO_DIR);
         continue;
       }
       withBuildLock(() => {
         // Another process may have built it while this one waited.
-        if (!opts.force && upToDate(out)) return report(variant, out, true);
+        if (!opts.force && upToDate(out, sourceFiles())) return reportOutput(variant, out, true, REPO_DIR);
         if (!ready) {
           ensureToolchain();
           const cache = cacheDir();
@@ -266,7 +230,7 @@ function main() {
           ready = { vendor: ensureVendor(cache, cargoHome), cargoHome };
         }
         compile(variant, out, ready.vendor, ready.cargoHome);
-        report(variant, out, false);
+        reportOutput(variant, out, false, REPO_DIR);
       });
     }
   } catch (e) {
