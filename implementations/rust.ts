@@ -16,6 +16,22 @@ const rust: FilterImplementation = {
   outputDir: 'filter/build/rust',
   abiMarker: 'proxy_abi_version_0_2_1',
   variants,
+  // One per rule a port most easily gets wrong: injection, overwrite, expiry, the lease, status,
+  // config strictness, name checks, forbidden headers, the cache on failure, the cache key.
+  testMutants: [
+    'no-inject',
+    'first-header-only',
+    'no-overwrite',
+    'no-expiry',
+    'no-coordination',
+    'accept-any-status',
+    'lenient-config',
+    'no-name-validation',
+    'host-allowed',
+    'framing-headers-allowed',
+    'clear-cache-on-failure',
+    'cache-key-ignores-config',
+  ],
   differences: [
     {
       what: 'a root_id other than header-augmenter logs "Missing root context factory for root id: <id>" without the " at: <file>(<line>:<col>)" suffix and ends the VM with unreachable',

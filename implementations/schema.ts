@@ -22,6 +22,11 @@ export interface FilterImplementation {
   abiMarker: `proxy_abi_version_${string}`;
   /** The catalogue variants (filter/variants.json) this implementation can build. */
   variants: readonly string[];
+  /**
+   * The mutants `npm test` runs for an implementation other than the default (its most important
+   * rules, so CI stays within its time); `npm run mutants -- --filter <id>` runs them all.
+   */
+  testMutants?: readonly string[];
   differences: readonly ImplementationDifference[];
 }
 

@@ -51,8 +51,9 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
     console.log(`[test] ${impl.id} filter: every suite on ${newest} (EWC_FILTER=${impl.id} npm run matrix -- --project ${newest})`);
     const run = await runPlaywright(['--project', newest], { EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, impl.id) });
     if (run === 130) process.exit(130);
-    console.log(`[test] ${impl.id} filter: kill matrix (npm run mutants -- --filter ${impl.id})`);
-    const killed = await runMutants(['--filter', impl.id, '--project', newest]);
+    const subset = impl.testMutants ?? [];
+    console.log(`[test] ${impl.id} filter: kill matrix of its ${subset.length ? `${subset.length} most important mutants` : 'mutants'} (all of them: npm run mutants -- --filter ${impl.id})`);
+    const killed = await runMutants(['--filter', impl.id, '--project', newest, ...subset.flatMap((v) => ['--variant', v])]);
     if (killed === 130) process.exit(130);
     parts.push(`${impl.id} suites ${verdict(run)}`, `${impl.id} kill matrix ${verdict(killed)}`);
     code ||= run || killed;

@@ -22,7 +22,11 @@ test('every implementation has a unique id, an ABI marker, the suite builds, and
     expect(new Set(impl.variants).size, impl.id).toBe(impl.variants.length);
     for (const v of SUITE_VARIANTS) expect(missingVariant(impl, v), impl.id).toBeNull();
   }
-  expect(IMPLEMENTATIONS.find((i) => i.id === 'rust')!.variants.filter((v) => v !== 'panic-on-request').length).toBeGreaterThanOrEqual(10);
+  const rust = IMPLEMENTATIONS.find((i) => i.id === 'rust')!;
+  expect(rust.variants.filter((v) => v !== 'panic-on-request').length).toBeGreaterThanOrEqual(10);
+  // What npm test runs of its kill matrix: at least ten mutants it builds.
+  expect(rust.testMutants!.length).toBeGreaterThanOrEqual(10);
+  expect(rust.testMutants!.filter((v) => !rust.variants.includes(v))).toEqual([]);
   expect(variantWasmPath(selectImplementation('rust'), 'none')).toMatch(/filter\/build\/rust\/filter\.wasm$/);
   expect(variantWasmPath(selectImplementation('rust'), 'no-inject')).toMatch(/filter\/build\/rust\/variants\/no-inject\.wasm$/);
   expect(missingVariant(selectImplementation('rust'), 'no-such-variant')).toMatch(/^the rust filter has no variant "no-such-variant" \(it builds: /);
