@@ -3,8 +3,13 @@
  * stand for each minor, and the table (version x mode) the README carries, printed from the runs'
  * matrices.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ProxyEntry } from '../envoy-versions';
+import { reportsDir } from '../engine/paths';
+import { readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
+import { runPlaywright } from './run-playwright';
 
 /** The suites run under every delivery mode: injection, refresh and expiry are what a delivery can break. */
 export const DELIVERY_SUITES = ['header-injection', 'tick-refresh', 'cache-expiry'];
@@ -39,4 +44,39 @@ export function deliveryTable(matrices: Matrix[], versions: string[]): string[] 
     out.push(`| ${v} | ${cells.join(', ')} |`);
   }
   return out;
+}
+
+/**
+ * `npm test`'s delivery stage: the delivery suites under `remote` and `ecds` on the newest Envoy of
+ * each minor, then the table (with the default run's column when its matrix is there).
+ */
+export async function runDeliveryStage(entries: ProxyEntry[], root = process.env.EWC_REPORTS_ROOT ?? reportsDir): Promise<{ code: number; parts: string[] }> {
+  const minors = newestPerMinor(entries);
+  const parts: string[] = [];
+  let code = 0;
+  const matrices: Matrix[] = [];
+  const local = path.join(root, 'matrix', 'matrix.json');
+  if (fs.existsSync(local)) matrices.push(readMatrix(local));
+  for (const mode of ['remote', 'ecds'] as const) {
+    const dir = path.join(root, `delivery-${mode}`);
+    console.log(`[test] delivery ${mode}: ${DELIVERY_SUITES.join(', ')} on ${minors.join(', ')} (EWC_DELIVERY=${mode})`);
+    // `--project=<id>`: the spaced form takes every following word as a project, the file filters included.
+    const run = await runPlaywright([...minors.map((p) => `--project=${p}`), ...DELIVERY_SUITES.map((s) => `suites/${s}.spec.ts`)], {
+      EWC_DELIVERY: mode,
+      EWC_SELFTESTS: '0',
+      EWC_REPORTS_ROOT: dir,
+    });
+    if (run === 130) return { code: 130, parts };
+    parts.push(`delivery ${mode} ${run === 0 ? 'passed' : `failed (exit ${run})`}`);
+    code ||= run;
+    const file = path.join(dir, 'matrix', 'matrix.json');
+    if (!fs.existsSync(file)) {
+      console.error(`[test] the delivery ${mode} run wrote no ${file}`);
+      code ||= 1;
+      continue;
+    }
+    matrices.push(readMatrix(file));
+  }
+  for (const line of deliveryTable(matrices, minors)) console.log(line);
+  return { code, parts };
 }

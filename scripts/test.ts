@@ -12,8 +12,7 @@ import path from 'node:path';
 import { loadEntries } from '../envoy-versions';
 import { repoRoot, reportsDir } from '../engine/paths';
 import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
-import { DELIVERY_SUITES, deliveryTable, newestPerMinor } from './delivery-runs';
-import { readMatrix } from '../report/diff';
+import { runDeliveryStage } from './delivery-runs';
 import { runPlaywright } from './run-playwright';
 
 function runMutants(args: string[] = []): Promise<number> {
@@ -59,18 +58,10 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
     code ||= run || killed;
   }
   // Every delivery mode but the default: the delivery-sensitive suites on the newest Envoy of each minor.
-  const minors = newestPerMinor(loadEntries());
-  const deliveryMatrices = [];
-  for (const mode of ['remote', 'ecds'] as const) {
-    const root = path.join(reportsDir, `delivery-${mode}`);
-    console.log(`[test] delivery ${mode}: ${DELIVERY_SUITES.join(', ')} on ${minors.join(', ')} (EWC_DELIVERY=${mode})`);
-    const run = await runPlaywright([...minors.flatMap((p) => ['--project', p]), ...DELIVERY_SUITES.map((s) => `suites/${s}.spec.ts`)], { EWC_DELIVERY: mode, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: root });
-    if (run === 130) process.exit(130);
-    parts.push(`delivery ${mode} ${verdict(run)}`);
-    code ||= run;
-    deliveryMatrices.push(readMatrix(path.join(root, 'matrix', 'matrix.json')));
-  }
-  for (const line of deliveryTable([readMatrix(path.join(reportsDir, 'matrix', 'matrix.json')), ...deliveryMatrices], minors)) console.log(line);
+  const delivery = await runDeliveryStage(loadEntries());
+  if (delivery.code === 130) process.exit(130);
+  parts.push(...delivery.parts);
+  code ||= delivery.code;
   console.log(`[test] ${parts.join(', ')}`);
   process.exitCode = code;
 })().catch((e: Error) => {
