@@ -1,0 +1,39 @@
+/**
+ * The frame of a benchmark that starts containers: the engine, a run id and network of its own, and
+ * everything removed at the end, after a failure and on Ctrl-C (exit 130) alike.
+ */
+import type { StartedNetwork } from 'testcontainers';
+import { ensureEngine } from '../engine/docker-engine';
+import { startRunNetwork } from '../engine/network';
+import { ensureRunId } from '../engine/ownership';
+import { sweep } from '../engine/sweep';
+import { configureTestcontainers } from '../engine/testcontainers-env';
+
+export async function withBenchRun(name: string, body: (network: StartedNetwork) => Promise<number>): Promise<never> {
+  configureTestcontainers();
+  let network: StartedNetwork | undefined;
+  let runId: string | undefined;
+  const cleanUp = async (): Promise<void> => {
+    await network?.stop().catch(() => undefined);
+    if (runId) await sweep(runId).catch(() => undefined);
+  };
+  const onSignal = (): void => {
+    console.error(`[${name}] interrupted: removing this run's containers`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let code = 1;
+  try {
+    await ensureEngine();
+    runId = ensureRunId();
+    network = await startRunNetwork();
+    code = await body(network);
+  } catch (e) {
+    console.error(`[${name}] ${(e as Error).message}`);
+    if (process.env.EWC_DEBUG) console.error((e as Error).stack);
+  } finally {
+    await cleanUp();
+  }
+  process.exit(code);
+}
