@@ -4,6 +4,7 @@
  * shard blobs. Proxy and filter facts come from the `ewc.proxy` / `ewc.filter` annotations every
  * conformance case carries, never from files on disk (a merging machine has none of them).
  */
+import { TIME_SPENT_ANNOTATION } from '../engine/time-spent';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SELFTEST_PROJECT } from './projects';
@@ -120,6 +121,9 @@ export class MatrixBuilder {
       const skip = annotations.find((a) => (a.type === 'skip' || a.type === 'fixme') && a.description);
       if (skip?.description) cell.skipReason = skip.description;
     }
+    if (status !== 'skipped') cell.startedAt = result.startTime.toISOString();
+    const spent = annotations.find((a) => a.type === TIME_SPENT_ANNOTATION && a.description);
+    if (spent?.description) cell.timeSpent = JSON.parse(spent.description) as MatrixCell['timeSpent'];
     // Set last so the JSON reads status, error or reason, then the (long) attachments.
     cell.attachments = result.attachments.map(attachmentOf);
     for (const a of annotations) {

@@ -53,6 +53,10 @@ export interface MatrixCell {
   error?: string;
   /** Why the case was skipped (the `skip` / `fixme` annotation). */
   skipReason?: string;
+  /** When the case started (ISO): a column's wall time is its first start to its last end. */
+  startedAt?: string;
+  /** Where the case's time went, ms per kind of wait, and each Envoy's start-to-ready (engine/time-spent.ts). */
+  timeSpent?: { spent: Record<string, number>; envoyStarts: number[] };
   attachments: MatrixAttachment[];
 }
 
