@@ -45,7 +45,16 @@ interface MatrixRun {
   workers: number;
   projects: string[];
   wallMs: number;
+  /** Share of the machine's CPU time busy during the run (all cores): how much room more workers would have. */
+  cpuBusy: number;
   matrix: Matrix;
+}
+
+/** Busy and total jiffies of all CPUs so far (/proc/stat: idle and iowait are not busy). */
+function cpuTimes(): { busy: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - f[4], total };
 }
 
 function timedSetup(env: NodeJS.ProcessEnv): number {
@@ -60,8 +69,11 @@ async function runMatrix(workers: number, projectIds: string[], files: string[],
   fs.rmSync(root, { recursive: true, force: true });
   const args = [...projectIds.map((p) => `--project=${p}`), ...files];
   const t = Date.now();
+  const cpu0 = cpuTimes();
   const code = await runPlaywright(args, { EWC_SELFTESTS: '0', EWC_WORKERS: String(workers), EWC_REPORTS_ROOT: root }, undefined, path.join(root, 'run.log'));
   const wallMs = Date.now() - t;
+  const cpu1 = cpuTimes();
+  const cpuBusy = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
   try {
     if (code === 130) process.exit(130);
     const matrixFile = path.join(root, 'matrix', 'matrix.json');
@@ -69,7 +81,7 @@ async function runMatrix(workers: number, projectIds: string[], files: string[],
     const matrix = JSON.parse(fs.readFileSync(matrixFile, 'utf8')) as Matrix;
     if (code !== 0 || matrix.counts.failed || matrix.counts.interrupted || matrix.counts.flaky)
       throw new Error(`the ${tag} run did not pass (exit ${code}, counts ${JSON.stringify(matrix.counts)}): its time is not a figure`);
-    return { workers, projects: matrix.proxies.map((p) => p.id), wallMs, matrix };
+    return { workers, projects: matrix.proxies.map((p) => p.id), wallMs, cpuBusy, matrix };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -107,7 +119,7 @@ function report(run: MatrixRun, lines: string[]): void {
     console.log(l);
   };
   const cols = columnsOf(run);
-  say(`matrix with ${run.workers} worker${run.workers > 1 ? 's' : ''}: ${s1(run.wallMs)} wall for ${cols.length} runnable columns, ${run.matrix.counts.passed} passed, ${run.matrix.counts.skipped} skipped`);
+  say(`matrix with ${run.workers} worker${run.workers > 1 ? 's' : ''}: ${s1(run.wallMs)} wall for ${cols.length} runnable columns, ${run.matrix.counts.passed} passed, ${run.matrix.counts.skipped} skipped; CPU ${(run.cpuBusy * 100).toFixed(0)}% busy (${os.cpus().length} cores)`);
   say(`  ${'column'.padEnd(22)}${'cases'.padStart(6)}${'case time'.padStart(11)}${'wall'.padStart(9)}${'Envoy start-to-ready (median, n)'.padStart(34)}`);
   for (const c of cols) say(`  ${c.id.padEnd(22)}${String(c.cases).padStart(6)}${s1(c.caseMs).padStart(11)}${s1(c.wallMs).padStart(9)}${`${Math.round(median(c.envoyStartMs))} ms, ${c.envoyStartMs.length}`.padStart(34)}`);
   // Where all case time went, by kind; "other" is requests, expect.poll and the cases' own work.
@@ -154,7 +166,7 @@ async function main(): Promise<number> {
     runs.push(r);
     report(r, lines);
   }
-  out.runs = runs.map((r) => ({ workers: r.workers, wallMs: r.wallMs, columns: columnsOf(r) }));
+  out.runs = runs.map((r) => ({ workers: r.workers, wallMs: r.wallMs, cpuBusy: r.cpuBusy, columns: columnsOf(r) }));
   const first = runs[0];
   const columns = columnsOf(first);
   if (!smoke && !process.argv.includes('--no-slope') && columns.length > 1) {

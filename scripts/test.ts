@@ -3,7 +3,8 @@
  * selftests), then the kill matrix on one version (every mutant of filter/variants.json must be
  * killed by its declared cases), then the other filter implementations: every suite on the newest
  * runnable Envoy and their own kill matrix, then the delivery modes: the suites that pin delivery-
- * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor. Playwright
+ * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor, then a smoke run
+ * of each benchmark (bench:overhead, bench:suite; seconds). Playwright
  * arguments apply to the first part only; with any given (one version, one case) the rest is left
  * out, as it is with EWC_MUTANTS=0.
  */
@@ -15,12 +16,14 @@ import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
 import { runDeliveryStage } from './delivery-runs';
 import { runPlaywright } from './run-playwright';
 
-function runMutants(args: string[] = []): Promise<number> {
+function runScript(script: string, args: string[] = []): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'scripts', 'mutants.ts'), ...args], { stdio: 'inherit', cwd: repoRoot });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, script), ...args], { stdio: 'inherit', cwd: repoRoot });
     child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1)));
   });
 }
+
+const runMutants = (args: string[] = []): Promise<number> => runScript('scripts/mutants.ts', args);
 
 const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit ${code})`);
 
@@ -62,6 +65,14 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
   if (delivery.code === 130) process.exit(130);
   parts.push(...delivery.parts);
   code ||= delivery.code;
+  // The benchmarks are not timed tests; a smoke run of each proves they still run and print their tables.
+  for (const bench of ['overhead', 'suite']) {
+    console.log(`[test] bench:${bench} smoke run (npm run bench:${bench} -- --smoke)`);
+    const smoked = await runScript(`bench/${bench}.ts`, ['--smoke']);
+    if (smoked === 130) process.exit(130);
+    parts.push(`bench:${bench} smoke ${verdict(smoked)}`);
+    code ||= smoked;
+  }
   console.log(`[test] ${parts.join(', ')}`);
   process.exitCode = code;
 })().catch((e: Error) => {

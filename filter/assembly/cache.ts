@@ -6,7 +6,8 @@
 //   then <count> lines "<name>:<value>" (names are lowercase tokens, values contain no CR/LF/NUL,
 //   both validated before storing, so the first ':' always separates name and value).
 // The lease key holds the decimal host time (ms) at which the next callout is due.
-import { sharedGet, sharedSet, sharedGetString, RESULT_OK, RESULT_NOT_FOUND } from "./shared";
+import { sharedGet, sharedSet, sharedGetString, sharedGetRaw, RESULT_OK, RESULT_NOT_FOUND } from "./shared";
+import { free } from "@solo-io/proxy-runtime/malloc";
 import { get_current_time_nanoseconds } from "@solo-io/proxy-runtime/runtime";
 import { IS_NO_COORDINATION } from "./variant.generated";
 
@@ -19,6 +20,15 @@ export class HeaderSet {
   expiresAt: i64 = 0;
   names: string[] = [];
   values: string[] = [];
+  // UTF-8 of names[i] and values[i] at 2i and 2i+1 (encodeBufs), so requests need not encode them.
+  bufs: ArrayBuffer[] = [];
+
+  encodeBufs(): void {
+    for (let i = 0; i < this.names.length; i++) {
+      this.bufs.push(String.UTF8.encode(this.names[i]));
+      this.bufs.push(String.UTF8.encode(this.values[i]));
+    }
+  }
 }
 
 export function encodeHeaderSet(s: HeaderSet): string {
@@ -31,13 +41,18 @@ export function encodeHeaderSet(s: HeaderSet): string {
 export function readHeaderSet(key: string): HeaderSet | null {
   const v = sharedGet(key);
   if (v.result != RESULT_OK) return null;
-  const lines = sharedGetString(v).split("\n");
+  return decodeHeaderSet(sharedGetString(v));
+}
+
+function decodeHeaderSet(text: string): HeaderSet | null {
+  const lines = text.split("\n");
   const head = lines[0].split(" ");
   if (head.length != 4 || head[0] != "v1") return null;
   const s = new HeaderSet();
   s.fetchedAt = I64.parseInt(head[1]);
   s.expiresAt = I64.parseInt(head[2]);
-  const n = I32.parseInt(head[3]);
+  // Same value as I32.parseInt (wrapping arithmetic), without a second strtol instance.
+  const n = <i32>I64.parseInt(head[3]);
   if (lines.length < n + 1) return null;
   for (let i = 1; i <= n; i++) {
     const line = lines[i];
@@ -47,6 +62,38 @@ export function readHeaderSet(key: string): HeaderSet | null {
     s.values.push(line.substring(colon + 1));
   }
   return s;
+}
+
+// The headers key of one root context, read on every request (another VM may have refreshed it),
+// decoded only when its CAS changed: the host gives every write of any key a new CAS, so the same
+// CAS means the same bytes, and the set decoded from them (null when they do not decode) is reused.
+export class HeaderSetReader {
+  private key: ArrayBuffer;
+  private decoded: bool = false;
+  private cas: u32 = 0;
+  private set: HeaderSet | null = null;
+
+  constructor(key: string) {
+    this.key = String.UTF8.encode(key);
+  }
+
+  // Same result as readHeaderSet(key), with names and values encoded (bufs).
+  read(): HeaderSet | null {
+    const r = sharedGetRaw(this.key);
+    let s: HeaderSet | null = null;
+    if (r.result == RESULT_OK) {
+      if (!this.decoded || r.cas != this.cas) {
+        const d = decodeHeaderSet(String.UTF8.decodeUnsafe(r.ptr, <usize>r.len));
+        if (d !== null) d.encodeBufs();
+        this.set = d;
+        this.cas = r.cas;
+        this.decoded = true;
+      }
+      s = this.set;
+    }
+    if (r.ptr != 0) free(r.ptr);
+    return s;
+  }
 }
 
 export function writeHeaderSet(key: string, s: HeaderSet): u32 {

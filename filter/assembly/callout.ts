@@ -60,6 +60,21 @@ function isTokenChar(c: i32): bool {
     c == 0x2b || c == 0x2d || c == 0x2e || c == 0x5e || c == 0x5f || c == 0x60 || c == 0x7c || c == 0x7e;
 }
 
+// toLowerCase() without its Unicode case tables (~3.7 KB): of all code points only A-Z and U+212A
+// (Kelvin sign) lower to ASCII (checked exhaustively against AS 0.17's toLowerCase), and a name that
+// is not all ASCII after lowering fails validName anyway, so every accepted name is the same.
+function lowerName(s: string): string {
+  const n = s.length;
+  const out = __new(<usize>n << 1, idof<String>());
+  for (let i = 0; i < n; i++) {
+    let c = <u32>s.charCodeAt(i);
+    if (c - 0x41 < 26) c += 0x20;
+    else if (c == 0x212a) c = 0x6b;
+    store<u16>(out + (<usize>i << 1), c);
+  }
+  return changetype<string>(out);
+}
+
 function validName(n: string): bool {
   if (n.length == 0) return false;
   for (let i = 0; i < n.length; i++) if (!isTokenChar(n.charCodeAt(i))) return false;
@@ -132,7 +147,8 @@ export function parseHeaderBody(body: ArrayBuffer): BodyResult {
   const r = new BodyResult();
   let bytes = 0;
   for (let i = 0; i < root.keys.length; i++) {
-    const name = root.keys[i].toLowerCase();
+    // no-name-validation variant: unvalidated names keep the full Unicode lowering.
+    const name = IS_NO_NAME_VALIDATION ? root.keys[i].toLowerCase() : lowerName(root.keys[i]);
     const v = root.vals[i];
     if (IS_NON_STRING_VALUES_STRINGIFIED) stringifyScalar(v);
     if (v.kind != J_STR) return bad("value of \"" + root.keys[i] + "\" is not a string (" + v.typeName() + ")");

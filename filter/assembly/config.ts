@@ -167,7 +167,8 @@ export function fnv1a32Hex(raw: ArrayBuffer): string {
     h ^= <u32>d[i];
     h *= 0x01000193;
   }
-  let s = h.toString(16);
-  while (s.length < 8) s = "0" + s;
+  // Zero-padded like h.toString(16), without the generic radix formatter.
+  let s = "";
+  for (let sh = 28; sh >= 0; sh -= 4) s += String.fromCharCode(<i32>"0123456789abcdef".charCodeAt((h >> sh) & 15));
   return s;
 }

@@ -9,8 +9,8 @@ import { IS_OVERWRITE_APPENDS } from "./variant.generated";
 const REQUEST_HEADERS: i32 = 0;
 const scratch = new ArrayBuffer(8);
 
-export function requestHasHeader(name: string): bool {
-  const k = String.UTF8.encode(name);
+// k: the name as UTF-8.
+export function requestHasHeader(k: ArrayBuffer): bool {
   const base = changetype<usize>(scratch);
   store<u32>(base, 0);
   store<u32>(base, 0, 4);
@@ -22,16 +22,15 @@ export function requestHasHeader(name: string): bool {
 
 // overwrite: drop every value the client sent (there may be several lines) and add ours, so the
 // client can never smuggle a value past the filter. Otherwise add only when absent.
-export function setRequestHeader(name: string, value: string, overwrite: bool): bool {
-  const k = String.UTF8.encode(name);
-  const v = String.UTF8.encode(value);
+// k, v: name and value as UTF-8 (pre-encoded once per set); name is only for the failure lines.
+export function setRequestHeader(name: string, k: ArrayBuffer, v: ArrayBuffer, overwrite: bool): bool {
   if (overwrite) {
     // overwrite-appends variant: "add replaces the header", so the client's lines are never removed.
     if (!IS_OVERWRITE_APPENDS) {
       const rr = imports.proxy_remove_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength);
       if (rr != 0 && rr != 1) logWarn("remove header failed: " + name + " result=" + rr.toString());
     }
-  } else if (requestHasHeader(name)) {
+  } else if (requestHasHeader(k)) {
     return false;
   }
   const r = imports.proxy_add_header_map_value(REQUEST_HEADERS, changetype<usize>(k), k.byteLength, changetype<usize>(v), v.byteLength);

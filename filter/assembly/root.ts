@@ -5,7 +5,7 @@ import {
 } from "@solo-io/proxy-runtime/runtime";
 import { Config, parseConfig, fnv1a32Hex } from "./config";
 import { calloutHeaders, parseHeaderBody } from "./callout";
-import { HeaderSet, nowMs, readHeaderSet, writeHeaderSet, initLease, tryAcquireLease } from "./cache";
+import { HeaderSet, HeaderSetReader, nowMs, readHeaderSet, writeHeaderSet, initLease, tryAcquireLease } from "./cache";
 import { logDebug, logInfo, logWarn, logError } from "./log";
 import {
   IS_LATE_FIRST_CALLOUT, IS_ACCEPT_ANY_STATUS, IS_ACCEPT_2XX, IS_ACCEPT_NON_5XX, IS_TICK_PERIOD_IGNORED,
@@ -23,6 +23,8 @@ const FIRST_TICK_MS: u32 = 1;
 export class AugmenterRoot extends RootContext {
   config: Config | null = null;
   headersKey: string = "";
+  // Reads headersKey for requests; replaced whenever headersKey is set.
+  headerReader: HeaderSetReader = new HeaderSetReader("");
   leaseKey: string = "";
   firstTickDone: bool = false;
   // fetched_at of the last expired set we logged about: log once per expiry per VM.
@@ -45,6 +47,7 @@ export class AugmenterRoot extends RootContext {
     // cache-key-ignores-config variant: one cache per root id, whatever the configuration.
     if (IS_CACHE_KEY_IGNORES_CONFIG) base = ROOT_ID + "/" + rootId + "/";
     this.headersKey = base + "headers";
+    this.headerReader = new HeaderSetReader(this.headersKey);
     this.leaseKey = base + "lease";
     this.config = c;
     logInfo("config ok: " + c.summary());
@@ -138,7 +141,10 @@ export class AugmenterRoot extends RootContext {
     }
     set.names = parsed.names;
     set.values = parsed.values;
-    if (IS_CACHE_PER_VM) changetype<PerVmCacheRoot>(this).vmSet = set;
+    if (IS_CACHE_PER_VM) {
+      set.encodeBufs(); // requests inject from bufs
+      changetype<PerVmCacheRoot>(this).vmSet = set;
+    }
     const w = IS_CACHE_PER_VM ? 0 : writeHeaderSet(this.headersKey, set);
     if (w != 0) {
       logWarn("cache write failed: result=" + w.toString());

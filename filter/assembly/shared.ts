@@ -39,6 +39,29 @@ export function sharedGet(key: string): SharedValue {
   return out;
 }
 
+// sharedGet without the copy and the per-call object: the result, cas and the host's block (ptr,
+// len; allocated with our malloc) land in one reused RawValue, valid until the next call. The caller
+// must free(ptr) when ptr != 0.
+export class RawValue {
+  result: u32 = RESULT_NOT_FOUND;
+  ptr: usize = 0;
+  len: i32 = 0;
+  cas: u32 = 0;
+}
+const raw = new RawValue();
+
+export function sharedGetRaw(key: ArrayBuffer): RawValue {
+  const base = changetype<usize>(scratch);
+  store<u32>(base, 0);
+  store<u32>(base, 0, 4);
+  store<u32>(base, 0, 8);
+  raw.result = imports.proxy_get_shared_data(changetype<usize>(key), key.byteLength, base, base + 4, base + 8);
+  raw.ptr = <usize>load<u32>(base);
+  raw.len = <i32>load<u32>(base, 4);
+  raw.cas = load<u32>(base, 8);
+  return raw;
+}
+
 // cas == 0 writes unconditionally; otherwise the host answers CasMismatch (8) when someone else
 // wrote the key since our read.
 export function sharedSet(key: string, value: string, cas: u32): u32 {

@@ -3,9 +3,9 @@ import {
   Context, RootContext, FilterHeadersStatusValues, send_local_response, HeaderPair, Headers, GrpcStatusValues,
 } from "@solo-io/proxy-runtime";
 import { AugmenterRoot, PerVmCacheRoot } from "./root";
-import { readHeaderSet, nowMs } from "./cache";
+import { nowMs } from "./cache";
 import { setRequestHeader } from "./inject";
-import { logDebug, logInfo, logError } from "./log";
+import { logDebug, logInfo, logError, logInjected } from "./log";
 import {
   IS_NO_INJECT, IS_FIRST_HEADER_ONLY, IS_NO_OVERWRITE, IS_NO_EXPIRY, IS_PANIC_ON_REQUEST, IS_DENY_IGNORED,
   IS_DENY_REASON_ALWAYS_EXPIRED, IS_OVERWRITE_FALSE_IGNORED, IS_EXPIRED_LOG_EVERY_REQUEST, IS_INJECTED_COUNT_OF_SET,
@@ -27,7 +27,7 @@ export class AugmenterStream extends Context {
     const c = root.config;
     if (c === null) return FilterHeadersStatusValues.Continue;
     // Read shared data on every request: another worker's VM may have refreshed it.
-    let set = readHeaderSet(root.headersKey);
+    let set = root.headerReader.read();
     // cache-per-vm variant: the set this root context fetched itself, if it ever won the lease.
     if (IS_CACHE_PER_VM) set = changetype<PerVmCacheRoot>(root).vmSet;
     let reason = "";
@@ -60,12 +60,12 @@ export class AugmenterStream extends Context {
       let n = s.names.length;
       if (IS_FIRST_HEADER_ONLY && n > 1) n = 1;
       for (let i = 0; i < n; i++) {
-        if (setRequestHeader(s.names[i], s.values[i], overwrite)) injected++;
+        if (setRequestHeader(s.names[i], s.bufs[2 * i], s.bufs[2 * i + 1], overwrite)) injected++;
       }
       if (IS_INJECTED_COUNT_OF_SET) injected = n; // the set's size, not what was actually added
       if (IS_DROPS_CONTENT_LENGTH) dropContentLength();
     }
-    logDebug("injected headers=" + injected.toString());
+    logInjected(injected);
     return FilterHeadersStatusValues.Continue;
   }
 }
