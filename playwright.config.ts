@@ -22,8 +22,10 @@ const filterImplementation = selectImplementation(process.env.EWC_FILTER);
 const delivery = selectDelivery(process.env.EWC_DELIVERY);
 // The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
 const wiringDelivery = process.env.EWC_DELIVERY ? delivery : 'ecds';
-const workers = Number(process.env.EWC_WORKERS ?? 2);
 const withSelftests = process.env.EWC_SELFTESTS !== '0';
+// Most of a case is waiting (ticks, expiry, drains), so 4 workers on 2 cores cut the matrix by a
+// third (npm run bench:suite); with the selftests, 2: they start nested runs under their own deadlines.
+const workers = Number(process.env.EWC_WORKERS ?? (withSelftests ? 2 : 4));
 // Everything a run writes lands under one root, so a run started by a test (gate, repro) never
 // overwrites the reports of the run that started it.
 const reportsRoot = process.env.EWC_REPORTS_ROOT ?? 'reports';

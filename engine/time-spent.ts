@@ -38,5 +38,3 @@ export function takeSpent(): SpentRecord {
   envoyStarts.length = 0;
   return record;
 }
-
-export const TIME_SPENT_ANNOTATION = 'time-spent';

@@ -4,7 +4,6 @@
  * shard blobs. Proxy and filter facts come from the `ewc.proxy` / `ewc.filter` annotations every
  * conformance case carries, never from files on disk (a merging machine has none of them).
  */
-import { TIME_SPENT_ANNOTATION } from '../engine/time-spent';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SELFTEST_PROJECT } from './projects';
@@ -16,6 +15,8 @@ export * from './schema';
 
 export const PROXY_ANNOTATION = 'ewc.proxy';
 export const FILTER_ANNOTATION = 'ewc.filter';
+/** Where a case's time went (JSON of engine/time-spent.ts's record), kept per cell for `npm run bench:suite`. */
+export const TIME_SPENT_ANNOTATION = 'ewc.time-spent';
 const INLINE_LIMIT = 256 * 1024;
 const ERROR_LINES = 20;
 

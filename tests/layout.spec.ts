@@ -21,7 +21,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   'envoy-versions': [],
   implementations: [],
   scripts: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
-  bench: ['engine', 'proxy', 'peer', 'envoy-versions', 'implementations'],
+  // bench:suite times the runs scripts/ start and reads their matrix; bench:overhead loads an ABI probe.
+  bench: ['engine', 'proxy', 'peer', 'envoy-versions', 'implementations', 'scripts', 'report', 'abi'],
 };
 
 function tsFiles(dir: string): string[] {

@@ -28,7 +28,9 @@ export function stableContent(m: Matrix): unknown {
   delete copy.runId;
   delete copy.startedAt;
   delete copy.finishedAt;
-  for (const c of copy.cases) for (const cell of Object.values(c.cells)) (cell as { durationMs?: number }).durationMs = undefined;
+  // Times differ between any two runs: when a case ran, how long, and where its time went.
+  for (const c of copy.cases)
+    for (const cell of Object.values(c.cells)) Object.assign(cell, { durationMs: undefined, startedAt: undefined, timeSpent: undefined });
   return JSON.parse(JSON.stringify(copy));
 }
 
