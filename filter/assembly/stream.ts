@@ -18,6 +18,11 @@ export class AugmenterStream extends Context {
     super(context_id, root);
   }
 
+  // The base versions only write a debug line ("context id: N: onDone()" etc.) on every request.
+  onDone(): bool { return true; }
+  onLog(): void { }
+  onDelete(): void { }
+
   onRequestHeaders(a: u32, end_of_stream: bool): FilterHeadersStatusValues {
     if (IS_PANIC_ON_REQUEST) {
       logError("panic-on-request variant: trapping");
