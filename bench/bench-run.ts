@@ -17,12 +17,17 @@ export async function withBenchRun(name: string, body: (network: StartedNetwork)
     await network?.stop().catch(() => undefined);
     if (runId) await sweep(runId).catch(() => undefined);
   };
+  // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): the second one must
+  // not end it in the middle of its clean-up, so every signal is handled and only the first acts.
+  let interrupted = false;
   const onSignal = (): void => {
+    if (interrupted) return;
+    interrupted = true;
     console.error(`[${name}] interrupted: removing this run's containers`);
     void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let code = 1;
   try {
     await ensureEngine();
