@@ -5,9 +5,8 @@
  * answers at once, and that checks every request: on `/injected` a request without the exact header
  * set gets 412, so a run where injection failed shows as failures, never as a fast number.
  */
-import { renderYaml } from '../proxy/bootstrap';
+import { renderYaml, type ListenerOptions } from '../proxy/bootstrap';
 import { SERVICE_PORT } from '../peer/protocol';
-import type { LaunchOptions } from '../proxy/launch';
 
 /** The set the header service hands out (and native injection adds): a token and two routing headers. */
 export const BENCH_HEADERS: Readonly<Record<string, string>> = {
@@ -28,7 +27,7 @@ export interface BenchSetup {
   module?: 'noop' | 'filter';
   /** Filter implementation id (module === 'filter'). */
   implementation?: string;
-  launch: Pick<LaunchOptions, 'httpFilter' | 'requestHeadersToAdd' | 'rootId' | 'pluginConfig'>;
+  launch: Partial<Pick<ListenerOptions, 'httpFilter' | 'requestHeadersToAdd' | 'rootId' | 'pluginConfig'>>;
 }
 
 export function benchSetups(implementations: readonly string[]): BenchSetup[] {
