@@ -5,6 +5,11 @@
  * measured data in abi/probes.ts, per Envoy minor where versions differ. The filter itself also runs
  * on every wasm runtime the binary carries. Modules are named in the listener whatever the column's
  * delivery (the outcomes are LDS's).
+ *
+ * What it pins, on every version: ABI probe modules accepted (configured once per VM) or refused
+ * with the host's exact log lines, through LDS and as the only listener in the bootstrap (accepted:
+ * Envoy serves the probe; refused: Envoy exits with code 1); the filter on every runtime the binary
+ * carries.
  */
 import path from 'node:path';
 import {

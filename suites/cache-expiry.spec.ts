@@ -3,6 +3,11 @@
  * injected until `header_cache_expiry` after it was fetched, then no stale header is sent:
  * requests pass without it (`on_missing_headers: pass`) or get the filter's 503 (`deny`).
  * Before the first successful callout, requests get the same treatment.
+ *
+ * What it pins, on every version: after the service fails, the last good set is injected until
+ * `header_cache_expiry`, then no stale header and exactly one `cache expired` line: `pass` forwards
+ * without it, `deny` answers 503 naming the reason; the same before the first successful callout; a
+ * set refreshed every period never expires.
  */
 import {
   addedHeaders,

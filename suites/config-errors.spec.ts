@@ -2,6 +2,11 @@
  * Plugin configuration errors: each bad configuration is refused at plugin start with exactly one
  * log line naming the key and the problem, Envoy rejects the listener update, and the running
  * listener keeps serving with its previous (valid) configuration. Never half a config.
+ *
+ * What it pins, on every version: 17 bad configurations, each refused with exactly one `config
+ * error: <key>: <problem>` line (up to a log barrier) and a rejected listener update while the old
+ * config keeps serving; only the required keys: every default in the exact `config ok` line; `ms`,
+ * `s`, `m` read as such; a valid config over 1 KB works.
  */
 import { echoThrough, expect, filterLogBetween, test, timing, unique, untilInjected, valuesOf, waitForFilterLog, type StartedEnvoyContainer } from '../fixtures';
 

@@ -4,6 +4,15 @@
  * takes effect in place (no listener change, so no drain) and keeps the cache where the vm_id and
  * configuration allow; a bad update is refused and the last good config keeps serving; a listener
  * whose extension config has not arrived answers as Envoy documents.
+ *
+ * What it pins, on every version: the HTTP filter declared with `config_discovery`, its
+ * TypedExtensionConfig from a watched file: swapping the module to a variant and back applies in
+ * place (no listener added, modified, removed or drained) and the set survives the swap (the
+ * service fails from before it); a configuration update applies in place (callouts move to the new
+ * path); a module that fails to link and a configuration the filter refuses are each rejected
+ * (`update_rejected` 2) while the last good one serves; a listener whose config has not arrived
+ * answers 500 until it does; with `default_config` and `apply_default_config_without_warming` it
+ * serves the default, then the arrived config.
  */
 import path from 'node:path';
 import { echoAt, expect, probesDir, statusAt, test, timing, unique, uniqueServicePath, valuesOf, waitForFilterLog, type StartedEnvoyContainer } from '../fixtures';

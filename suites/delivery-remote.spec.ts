@@ -3,6 +3,15 @@
  * fetched over HTTP from a code server (the header-service peer's code port: another container,
  * never a listener of the same Envoy) and checked against its sha256. The code server's fetch log is
  * the evidence of what Envoy fetched, when, and how often.
+ *
+ * What it pins, on every version: `vm_config.code.remote` from the code server (the header-service
+ * peer's port 8082: another container): fetched once and sha256-checked; the server's bytes change
+ * under the same sha256: nothing fetched again (`remote_load_cache_hits` 1), nothing changes; a
+ * wrong sha256: fetched 1 + `num_retries` times, refused, and the listener that names it fails
+ * closed (503, nothing reaches the upstream); a server slower than the fetch timeout: asked 1 +
+ * `num_retries` times (0 and 2), then 503; a refused connection: two attempts in Envoy's `config`
+ * log, `Retry limit exceeded…`, 503, and no new fetch once the server is back until a changed
+ * listener names the module.
  */
 import fs from 'node:fs';
 import { CODE_PORT, distinctModule, echoAt, expect, moduleSha256, publishBytes, statusAt, test, timing, unique, uniqueServicePath, valuesOf, type CodeFetch, type StartedEnvoyContainer } from '../fixtures';

@@ -5,6 +5,9 @@
  * - FAIL_CLOSED: every request gets 503; the VM is not reloaded.
  * - FAIL_OPEN: the request that trapped gets 503; later requests bypass the filter (200, no headers).
  * - FAIL_RELOAD: requests get 503, and Envoy reloads the VM (with backoff) on later requests.
+ *
+ * What it pins, on every version: FAIL_CLOSED / FAIL_OPEN / FAIL_RELOAD with a filter build that
+ * traps.
  */
 import { addedHeaders, expect, statusThrough, test, timing, unique, uniqueServicePath, waitForFilterLog, type FailurePolicy } from '../fixtures';
 

@@ -1,6 +1,13 @@
 /**
  * Header injection: what the header service hands out reaches the upstream, exactly.
  * Each case polls until the filter's next tick has fetched the new set, then asserts exact values.
+ *
+ * What it pins, on every version: headers from the header service reach the upstream with exact
+ * names and values; several at once, each exactly once; mixed-case names (`Authorization`,
+ * `X-AnotherSecretHeader`, as the sidecar served them) arrive lowercased; a client-sent header is
+ * replaced (no spoofing), or with `overwrite: false` kept while the others are added (`injected
+ * headers=1`); each step logs its exact line (`callout dispatched`, `callout ok`, `cache updated`,
+ * `injected`).
  */
 import {
   addedHeaders,

@@ -6,6 +6,12 @@
  * How it is refused depends on the protocol, as measured on every version of the matrix: HTTP/1.1
  * answers 431; HTTP/2 resets the stream, since the codec refuses the header block before any
  * response exists.
+ *
+ * What it pins, on every version: with the connection manager's `max_request_headers_kb: 8`, both
+ * protocols in turn: a client request of about 6 KB is forwarded with a 7 KB injected set (over 8
+ * KiB at the upstream, every header intact: Envoy enforces the limit on what the client sent, not
+ * on what filters add); one over the limit reaches nobody and gets `status 431` on HTTP/1.1, a
+ * stream reset (`NGHTTP2_INTERNAL_ERROR`) on HTTP/2, the same on every version.
  */
 import { exchange, exchangeOutcome, expect, PROTOCOLS, type Protocol, test, unique, uniqueServicePath, untilInjected, valuesOf, type EchoResponse } from '../fixtures';
 

@@ -3,6 +3,19 @@
  * (valid header names and values, no duplicates) is refused with one `callout failed: <reason>` line,
  * and the last good header set keeps being injected (until it expires, which cache-expiry covers).
  * When the service recovers, its new set arrives.
+ *
+ * What it pins, on every version: a service that lies or dies (not JSON, an array, a non-string
+ * value, a bad header name, CR LF or NUL in a value, two names equal ignoring case, an empty body,
+ * a valid-looking body with 201, 302, 404 or 500, an answer slower than `callout_timeout`, a
+ * dropped connection): each refused with its exact `callout failed:` reason, no cache update
+ * between refusals, the last good set stays, the recovered set arrives. Hostile answers by rule
+ * (filter/README.md, "Hostile answers"), each answer served in turn under one configuration (two in
+ * a row never share a reason, so each refusal line is that answer's own): names it must never set
+ * (`host`, framing and hop-by-hop headers, pseudo-headers, empty, `:` or `/`), then control bytes,
+ * DEL, bytes that are not UTF-8, a 16 KiB value, 1,000 headers and a 1 MiB body: each refused
+ * naming its reason, and the upstream request stays exactly as it was, one per client request, then
+ * the next good set arrives; UTF-8 text, a tab and every visible ASCII character arrive byte for
+ * byte.
  */
 import {
   durationString,

@@ -1,7 +1,20 @@
 /**
  * A header service that is not there: stopped (connection refused) and back, a cluster Envoy does
- * not have, a name that does not resolve (a callout in flight when its listener is replaced: listener-replacement). The proxy keeps serving, the
- * filter says why each tick and keeps the last good set, and no stale answer crosses configurations.
+ * not have, a name that does not resolve. The proxy keeps serving, the filter says why each tick
+ * and keeps the last good set, and no stale answer crosses configurations.
+ *
+ * What it pins, on every version: the service stops (connection refused) and comes back: `callout
+ * failed: status=503` each tick with no cache update between, the last good set on every request,
+ * the new set picked up within two tick periods of the return (the service's own call log); in one
+ * configuration, two listeners: a `header_providing_service_cluster` Envoy does not have (`callout
+ * failed: dispatch failed: 2` each tick) and a STRICT_DNS cluster whose name does not resolve,
+ * asked only of the run's own DNS server (the header-service peer answers NXDOMAIN; Docker's
+ * resolver would forward an unknown name off the machine): `callout failed: dispatch failed: 10`
+ * each tick (with no host Envoy fails the call inline: InternalFailure, on every version), the name
+ * asked again (`update_attempt` grows; Envoy counts an NXDOMAIN as a successful update with no
+ * member, not as `update_failure`); requests on both pass (200, no header), the service never
+ * called. Each ends with admin `/ready` = `LIVE` and no wasm VM failure in the log up to a barrier.
+ * (A callout in flight when its listener is replaced: listener-replacement.spec.ts.)
  */
 import {
   durationString,

@@ -3,6 +3,10 @@
  * its slow stale answers land after the new configuration fetched its set, and never reach it. About
  * LDS whatever the column's delivery: under ECDS an update replaces the plugin in place and no
  * listener is replaced (delivery-ecds covers that), so this file's Envoy names its module locally.
+ *
+ * What it pins, on every version: a callout in flight when its listener is replaced through LDS
+ * (same vm_id): the draining listener's slow stale answers land after the new configuration fetched
+ * its set and never reach it (always LDS, whatever the column's delivery).
  */
 import { durationString, echoThrough, expect, expectHealthy, test, timing, unique, untilInjected, uniqueServicePath, valuesOf, waitForFilterLog } from '../fixtures';
 

@@ -2,6 +2,15 @@
  * Real downstream protocols: HTTP/1.1 and HTTP/2 (h2c, prior knowledge) give the same injection,
  * replacement of a client-sent header and deny reply; bodies pass byte for byte both ways (empty,
  * 1 MiB, streamed); HTTP/2 trailers survive. Exactly one upstream request per client request.
+ *
+ * What it pins, on every version: HTTP/1.1 (undici) and HTTP/2 over cleartext with prior knowledge
+ * (`node:http2`): per protocol, the set injected and a client copy sent on two lines (mixed-case
+ * name) replaced by exactly one line, and request and response bodies byte for byte (sha256 at the
+ * upstream and at the client) with framing kept (no body, 1 MiB with its length, 2 MiB streamed in
+ * 32 chunks), one upstream request per client request; under one configuration, both protocols in
+ * turn: `overwrite: false` keeps the client's two lines in order and adds none of ours, and the
+ * deny reply (503, `text/plain`, exact body) with nothing sent upstream; HTTP/2 request trailers
+ * reach the upstream and its response trailers reach the client.
  */
 import { createHash } from 'node:crypto';
 import {

@@ -1,6 +1,10 @@
 /**
  * Tick refresh: the filter calls the header service right after start, then once per tick period,
  * with exactly the configured :method, :path and :authority, and picks up a changed value.
+ *
+ * What it pins, on every version: a changed value arrives within two tick periods; callouts are
+ * `GET <path>` with the configured `:authority`, one per period (8..11 in 10 periods); the first
+ * callout goes out right after start.
  */
 import {
   CALLOUT_WINDOW_PERIODS,

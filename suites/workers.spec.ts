@@ -2,6 +2,9 @@
  * Workers: with --concurrency N every worker injects the same headers, and the header service gets
  * at most one callout per tick period in total (the workers coordinate through a CAS lease in
  * shared data), not one per worker.
+ *
+ * What it pins, on every version: `--concurrency` 1, 2, 4: every worker injects, and the header
+ * service sees one callout per period in total.
  */
 import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoAt, expect, test, timing, unique, uniqueServicePath, valuesOf } from '../fixtures';
 
