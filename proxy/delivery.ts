@@ -5,12 +5,14 @@
  * `config_discovery` and serves its TypedExtensionConfig from a watched file, as Istio's WasmPlugin
  * does. A case that changes the plugin configuration changes the extension config under `ecds`
  * (no listener change, so no drain) and the listener under the other two.
+ * This module decides (a pure plan: which listener carries the code, which extension configs exist);
+ * config-files.ts writes what it decides, bootstrap.ts renders.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { CodeServerClient } from '../peer/client';
 import { CODE_PORT } from '../peer/protocol';
-import type { ListenerOptions, RemoteCode } from './bootstrap';
+import type { ListenerOptions, RemoteCode, WasmFilterOptions } from './bootstrap';
 import { LISTENER_PORT } from './bootstrap';
 import { WIRINGS } from './wiring';
 
@@ -87,4 +89,39 @@ function leb128(n: number): Buffer {
 export function extensionConfigName(o: ListenerOptions): string {
   const base = (o.wiring ?? WIRINGS.plain).ecdsName;
   return (o.port ?? LISTENER_PORT) === LISTENER_PORT ? base : `${base}.${o.port}`;
+}
+
+/** An extension config (ECDS resource): its name and the wasm filter it carries. */
+export interface ExtensionConfigOptions extends WasmFilterOptions {
+  name: string;
+}
+
+/** What Envoy is to be given for a set of listeners under one delivery mode. */
+export interface DeliveryPlan {
+  /** The listeners as written: under ECDS each names its extension config and carries no code. */
+  listeners: ListenerOptions[];
+  /** The extension configs those listeners name, each with the module and plugin configuration. */
+  extensionConfigs: ExtensionConfigOptions[];
+  /** Port -> the extension config name its listener names (ECDS delivery only). */
+  configNames: Map<number, string>;
+}
+
+/**
+ * Under `ecds`, every listener that does not already name an extension config gets one of its own
+ * (the wiring's name, per port) and the module goes there; under `local` and `remote` the listener
+ * carries the module itself (a listener naming an extension config keeps naming it).
+ */
+export function planDelivery(mode: DeliveryMode, listeners: ListenerOptions[]): DeliveryPlan {
+  const plan: DeliveryPlan = { listeners: [], extensionConfigs: [], configNames: new Map() };
+  for (const o of listeners) {
+    if (mode !== 'ecds' || o.configDiscovery) {
+      plan.listeners.push(o);
+      continue;
+    }
+    const name = extensionConfigName(o);
+    plan.configNames.set(o.port ?? LISTENER_PORT, name);
+    plan.extensionConfigs.push({ ...o, name });
+    plan.listeners.push({ ...o, codePath: undefined, remoteCode: undefined, configDiscovery: { name } });
+  }
+  return plan;
 }

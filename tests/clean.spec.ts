@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { LABEL_CACHE, LABEL_IMAGE, LABEL_OWNER_BOOT, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_OWNER_START, LABEL_PROJECT, LABEL_RUN_ID, newRunId } from '../engine/ownership';
+import { LABEL_CACHE, LABEL_IMAGE, LABEL_OWNER_BOOT, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_OWNER_START, LABEL_PROJECT, LABEL_RUN_ID, ensureRunId, newRunId } from '../engine/ownership';
 import { humanBytes } from '../engine/clean';
 import { identityOf } from '../engine/processes';
 import { buildScratchImage } from '../engine/rootfs';
-import { sweep } from '../engine/sweep';
+import { LABEL_MADE_BY_RUN, sweep } from '../engine/sweep';
 import '../engine/testcontainers-env';
 import { runCommand } from './commands';
 
@@ -55,7 +55,8 @@ test('clean refuses while a live run of its cache owns resources, naming the run
   const docker = (await getContainerRuntimeClient()).container.dockerode;
   await docker.createNetwork({
     Name: `ewc-clean-live-${runId}`,
-    Labels: { [LABEL_PROJECT]: 'envoy-wasm-conformance', [LABEL_RUN_ID]: runId, [LABEL_OWNER_HOST]: me.host, [LABEL_OWNER_BOOT]: me.bootId, [LABEL_OWNER_PID]: String(me.pid), [LABEL_OWNER_START]: me.startTime, [LABEL_CACHE]: cache },
+    // Made by this run under another id: this run's teardown sweeps it even if the worker dies before `finally` (Ctrl-C).
+    Labels: { [LABEL_PROJECT]: 'envoy-wasm-conformance', [LABEL_RUN_ID]: runId, [LABEL_MADE_BY_RUN]: ensureRunId(), [LABEL_OWNER_HOST]: me.host, [LABEL_OWNER_BOOT]: me.bootId, [LABEL_OWNER_PID]: String(me.pid), [LABEL_OWNER_START]: me.startTime, [LABEL_CACHE]: cache },
   });
   try {
     const refused = await runCommand('clean.ts', [], testInfo.outputPath('reports'), 60_000, { EWC_CACHE_DIR: cache });

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { LABEL_OWNER_BOOT, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_OWNER_START, LABEL_PROJECT, LABEL_RUN_ID, newRunId } from '../engine/ownership';
+import { LABEL_OWNER_BOOT, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_OWNER_START, LABEL_PROJECT, LABEL_RUN_ID, ensureRunId, newRunId } from '../engine/ownership';
 import { identityOf, thisBootId } from '../engine/processes';
-import { sweep } from '../engine/sweep';
+import { LABEL_MADE_BY_RUN, sweep } from '../engine/sweep';
 import '../engine/testcontainers-env';
 import { childEnv, repoRoot, runNode } from './commands';
 
@@ -149,7 +149,8 @@ test('the sweep removes only runs whose owner is provably gone: never a live own
   const ids: Record<string, string> = {};
   for (const [name, owner] of Object.entries(owners)) {
     ids[name] = newRunId();
-    await docker.createNetwork({ Name: `ewc-sweep-${name}-${ids[name]}`, Labels: { [LABEL_PROJECT]: 'envoy-wasm-conformance', [LABEL_RUN_ID]: ids[name], ...owner } });
+    // Made by this run: its teardown sweeps them even if the worker dies before `finally` (Ctrl-C).
+    await docker.createNetwork({ Name: `ewc-sweep-${name}-${ids[name]}`, Labels: { [LABEL_PROJECT]: 'envoy-wasm-conformance', [LABEL_RUN_ID]: ids[name], [LABEL_MADE_BY_RUN]: ensureRunId(), ...owner } });
   }
   try {
     await sweep();

@@ -3,9 +3,8 @@
  * injection, wait for a log line, count callouts), and the constants and types they speak of.
  * Suites reach it through `../fixtures` (with `test` and `expect`); nothing here is a fixture.
  */
-export { HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH } from '../proxy/launch';
+export { HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, timing, durationString } from '../proxy/plugin-config';
 export { filterLogBetween, waitForFilterLog, type FilterLine } from './filter-log';
-export { timing, durationString } from '../engine/timing';
 export type { CodeFetch, EchoResponse, HeaderServiceBehaviour, RecordedCall } from '../peer/protocol';
 export { CODE_PORT } from '../peer/protocol';
 export { distinctModule, moduleSha256, publishBytes } from '../proxy/delivery';

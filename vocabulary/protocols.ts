@@ -6,7 +6,7 @@
 import http2 from 'node:http2';
 import { Readable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
-import { timing } from '../engine/timing';
+import { timing } from '../proxy/plugin-config';
 
 export const PROTOCOLS = ['HTTP/1.1', 'HTTP/2'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];

@@ -1,0 +1,97 @@
+/**
+ * Starting an Envoy races its exit against its readiness. Ready is admin /ready answering 200; an
+ * Envoy that exits first (a bootstrap or a module it refuses) is an EnvoyStartError with its exit
+ * code and its own log, however fast or slow it exits: before its ports are bound (testcontainers
+ * would only time out waiting for them) as well as while the wait strategy asks /ready.
+ */
+import type Dockerode from 'dockerode';
+import { request } from 'undici';
+import { getContainerRuntimeClient, type BoundPorts, type WaitStrategy } from 'testcontainers';
+import { containerOutput, containerState } from '../engine/docker-logs';
+import { pollUntil } from '../engine/poll';
+
+/** An Envoy that never became ready: its exit code when it exited, and its whole log. */
+export class EnvoyStartError extends Error {
+  constructor(message: string, readonly exitCode: number | undefined, readonly log: readonly string[]) {
+    super(message);
+  }
+}
+
+/** An Envoy that stopped while a case was using it: its exit code and the tail of its whole log. */
+export class EnvoyExitedError extends Error {
+  constructor(readonly entryId: string, readonly exitCode: number, readonly oomKilled: boolean, readonly log: readonly string[]) {
+    super(`Envoy ${entryId} exited with code ${exitCode}${oomKilled ? ' (killed for lack of memory)' : ''} during the case\n--- last Envoy log lines ---\n${log.slice(-40).join('\n')}`);
+  }
+}
+
+const lines = (text: string): string[] => text.split('\n').filter((l) => l.length);
+
+/** A container that has stopped (never started counts as not stopped): its exit code and whole output from Docker. */
+export async function exitOf(containerId: string): Promise<{ exitCode: number; oomKilled: boolean; log: string[] } | undefined> {
+  const { State } = await containerState(containerId);
+  if (State.Running || State.Status === 'created') return undefined;
+  // From Docker itself: the followed stream may not have delivered the last lines yet, or not be attached at all.
+  return { exitCode: State.ExitCode, oomKilled: State.OOMKilled, log: lines(await containerOutput(containerId)) };
+}
+
+export const startError = (entryId: string, exit: { exitCode: number; log: string[] }): EnvoyStartError =>
+  new EnvoyStartError(`Envoy ${entryId} exited with code ${exit.exitCode} before it was ready\n--- last Envoy log lines ---\n${exit.log.slice(-40).join('\n')}`, exit.exitCode, exit.log);
+
+/**
+ * Resolves with the container's exit once it has stopped; polls Docker's state until `settled` says
+ * the start is over either way (then resolves undefined).
+ */
+export async function watchExit(containerId: string, settled: () => boolean): Promise<Awaited<ReturnType<typeof exitOf>>> {
+  try {
+    return (await pollUntil(`Envoy container ${containerId.slice(0, 12)} exiting`, async () => (settled() ? null : ((await exitOf(containerId)) ?? undefined)), { timeoutMs: 10 * 60_000, firstPauseMs: 50, maxPauseMs: 100 })) ?? undefined;
+  } catch {
+    // The container is gone (removed by testcontainers after a failed wait) or Docker did not answer: the start's own outcome stands.
+    return undefined;
+  }
+}
+
+/** Ready when admin /ready answers 200; fails with EnvoyStartError as soon as the container has exited. */
+export class EnvoyReadyWait implements WaitStrategy {
+  private startupTimeoutMs = 30_000;
+  private timeoutSet = false;
+
+  constructor(private readonly adminPort: number, private readonly entryId: string) {}
+
+  async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
+    const host = (await getContainerRuntimeClient()).info.containerRuntime.host;
+    const url = `http://${host}:${boundPorts.getBinding(this.adminPort)}/ready`;
+    let last = 'no answer yet';
+    await pollUntil(
+      `Envoy ${this.entryId} ready (admin /ready 200)`,
+      async () => {
+        const exit = await exitOf(container.id);
+        if (exit) throw startError(this.entryId, exit);
+        try {
+          const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
+          last = `${res.statusCode} ${(await res.body.text()).trim()}`;
+          return res.statusCode === 200 ? true : undefined;
+        } catch (e) {
+          last = (e as Error).message;
+          return undefined;
+        }
+      },
+      { timeoutMs: this.startupTimeoutMs },
+    ).catch((e: unknown) => {
+      throw e instanceof EnvoyStartError ? e : new Error(`${(e as Error).message} (last answer: ${last})`);
+    });
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.startupTimeoutMs = ms;
+    this.timeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.timeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.startupTimeoutMs;
+  }
+}
