@@ -78,3 +78,46 @@ test('constructor stores, start() works, the control client scripts answers and 
     await network.stop();
   }
 });
+
+test('a reset with a case tag keeps callouts of another case out of the call log: they are answered alike and logged as strays', async () => {
+  const network = await startRunNetwork();
+  try {
+    const peer = await new PeerContainer(await ensurePeerImage(), 'header-service').onNetwork(network, 'headers').start();
+    try {
+      const service = peer.headerService();
+      const callout = async (path: string): Promise<unknown> => {
+        const res = await request(`${peer.serviceUrl()}${path}`);
+        expect(res.statusCode).toBe(200);
+        return res.body.json();
+      };
+      const paths = (calls: Array<{ path: string }>): string[] => calls.map((c) => c.path);
+
+      await service.reset('aaaa');
+      await service.setHeaders({ 'x-idp-token': 'case-a' });
+      expect(await callout('/v1/headers?case=aaaa.x')).toEqual({ 'x-idp-token': 'case-a' });
+      expect(paths(await service.calls())).toEqual(['/v1/headers?case=aaaa.x']);
+      expect(await service.strayCalls()).toEqual([]);
+
+      // Case B begins; a plugin of case A calls out still: answered as any callout, logged apart.
+      await service.reset('bbbb');
+      await service.setHeaders({ 'x-idp-token': 'case-b' });
+      expect(await callout('/v1/headers?case=aaaa.x')).toEqual({ 'x-idp-token': 'case-b' });
+      expect(await callout('/v1/headers')).toEqual({ 'x-idp-token': 'case-b' });
+      expect(await callout('/v1/headers?case=bbbb.y')).toEqual({ 'x-idp-token': 'case-b' });
+      expect(paths(await service.calls())).toEqual(['/v1/headers', '/v1/headers?case=bbbb.y']);
+      const strays = await service.strayCalls();
+      expect(paths(strays)).toEqual(['/v1/headers?case=aaaa.x']);
+      expect(strays[0]).toMatchObject({ method: 'GET', status: 200, bodyBytes: 0, chunked: false, trailers: [] });
+
+      // A reset without a tag clears both logs and logs every callout, as before tags.
+      await service.reset();
+      expect(await callout('/v1/headers?case=aaaa.x')).toEqual({});
+      expect(paths(await service.calls())).toEqual(['/v1/headers?case=aaaa.x']);
+      expect(await service.strayCalls()).toEqual([]);
+    } finally {
+      await peer.stop({ timeout: 0 });
+    }
+  } finally {
+    await network.stop();
+  }
+});
