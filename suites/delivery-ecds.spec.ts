@@ -84,6 +84,7 @@ test('ecds: before its extension config arrives a listener answers 500 (no filte
   const name = 'late.header-augmenter';
   const envoy = await startEnvoy({ delivery: 'local', configDiscovery: { name } });
   // Asked again and again under a deadline: the answer must stay 500 while nothing arrived.
+  // in effect: from Envoy's start: no extension config is ever delivered to this listener.
   for (let i = 0; i < 3; i++) expect(await statusAt(envoy.url(`/early/${i}`))).toBe(500);
 
   expect(await envoy.updateExtensionConfigs([{ name, pluginConfig: pluginConfig({ header_providing_service_path: uniqueServicePath() }) }])).toBe('accepted');

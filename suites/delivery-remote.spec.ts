@@ -59,6 +59,7 @@ test('remote: a wrong sha256 is fetched, refused, and the listener that names it
   await upstream.reset();
   const uri = `http://${codeServer.host}:${CODE_PORT}${modulePath(sha256)}`;
   expect(await envoy.updateListener({ pluginConfig: pluginConfig(), remoteCode: { uri, sha256: WRONG_SHA256, numRetries: 1 } }, { drained: true })).toBe('accepted');
+  // in effect: updateListener waited until the listener was accepted and the replaced one drained.
   for (let i = 0; i < 3; i++) expect(await statusAt(envoy.url(`/wrong/${i}`))).toBe(503);
   // One fetch and one retry, each served whole: the bytes were refused for their digest, not lost.
   expect((await codeServer.client.codeFetches()).map((f: CodeFetch) => [f.path, f.status, f.sha256])).toEqual([
@@ -78,6 +79,7 @@ test('remote: a code server slower than the fetch timeout is asked 1 + num_retri
     await upstream.reset();
     await codeServer.client.setCodeBehaviour({ status: 200, delayMs: 3 * timing.calloutTimeoutMs });
     expect(await envoy.updateListener({ pluginConfig: pluginConfig(), statPrefix: `slow${numRetries}`, remoteCode }, { drained: true })).toBe('accepted');
+    // in effect: updateListener waited until the listener was accepted and the replaced one drained.
     for (let i = 0; i < 3; i++) expect(await statusAt(envoy.url(`/slow/${numRetries}/${i}`))).toBe(503);
     // Every attempt reached the server and was given up on before its answer (status 0: the client left).
     const path = new URL(remoteCode.uri).pathname;

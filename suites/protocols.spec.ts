@@ -109,6 +109,7 @@ test('no set and on_missing_headers deny, on HTTP/1.1 and HTTP/2 alike: 503, tex
   expect(await configureFilter({ header_providing_service_path: path, on_missing_headers: 'deny' })).toBe('accepted');
   for (const protocol of PROTOCOLS) {
     const before = (await upstream.calls()).length;
+    // in effect: the path answers 500 since before the configuration: no set is ever fetched.
     const r = await exchange(protocol, envoy.url(''), { path: '/proto/deny' });
     expect([r.status, r.headers['content-type'], r.body.toString('utf8')], protocol).toEqual([503, 'text/plain', 'header-augmenter: no headers available (never fetched)\n']);
     expect((await upstream.calls()).length, protocol).toBe(before);

@@ -57,6 +57,7 @@ test('a listener rebuild that keeps the plugin configuration keeps the cached he
   // The service now fails; a rebuilt listener (other stat prefix) with the same plugin config still has the set.
   await headerService.setBehaviour({ status: 503, headers: {} });
   expect(await configureFilter({ header_providing_service_path: path, header_cache_expiry: '60s' }, { statPrefix: 'rebuilt' })).toBe('accepted');
+  // in effect: the rebuilt listener is accepted; the set was cached before (untilInjected above), which is what this pins.
   expect(valuesOf(await echoThrough(proxyRequest, '/keep/after'), 'x-idp-token')).toEqual([token]);
   // Served by the rebuilt listener, not a draining old one.
   expect(await envoy.stat('http.rebuilt.downstream_rq_total')).toBe(1);

@@ -1,6 +1,7 @@
 /**
  * Rules a suite cannot break without this failing: asynchronous evidence is only waited for, never
- * read once; a missing stat is never read as a default; no fixed sleeps; no `.only`.
+ * read once; a missing stat is never read as a default; no fixed sleeps; no `.only`; no sample
+ * taken before the state it is about is in effect.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,4 +45,67 @@ test('the rules catch what they are written for', () => {
   expect(caught('expect(envoy.logForDiagnostics(mark).length).toBe(1);')).toBe(true);
   expect(caught('await new Promise((r) => setTimeout(r, 500));')).toBe(true);
   expect(caught('await waitForFilterLog(envoy, "config ok:", { since: mark });')).toBe(false);
+});
+
+/** A change of state a case makes: a new answer at the header service, a new configuration or Envoy. */
+const STATE_CHANGE = /\b(setHeaders|setBehaviour|startEnvoy|configureFilter|configureListeners|updateListener|updateExtensionConfigs)\(/;
+/** A wait for a state: after one, samples see it (or the wait failed). */
+const WAIT = /expect\s*\.poll|^\s*\.poll\(|\.toPass\(|\b(untilInjected|waitForFilterLog|waitForLog|calloutsInWindow|logMark|logBarrier|expectHealthy)\(/;
+/** A request whose answer is a sample of the state. */
+const SAMPLE = /\b(echoAt|echoThrough|statusThrough|statusAt|echoWithHeaderLines|exchange|exchangeOutcome)\(/;
+/** A closure that is only defined here (called later, typically inside a wait), not a sample taken now. */
+const DEFINITION = /^\s*const \w+ = async \(/;
+/** An author's word that the state sampled is already in effect (a start-up state, one a wait above set up): `// in effect: <why>`. */
+const IN_EFFECT = /\/\/ in effect: \S/;
+
+/**
+ * Lines that take a sample after a change of state with no wait between: the answer may still be
+ * the old state's (the workers case once counted requests sent before the first fetch had landed).
+ */
+function samplesBeforeState(text: string): number[] {
+  const lines = text.split('\n');
+  const offences: number[] = [];
+  let changedAt: number | undefined;
+  let inDefinition = false;
+  lines.forEach((line, i) => {
+    if (inDefinition) {
+      inDefinition = !/^\s*\};?$/.test(line);
+      return;
+    }
+    if (DEFINITION.test(line) && /\{$/.test(line.trim())) {
+      inDefinition = true;
+      return;
+    }
+    if (/^\s*(test|test\.describe)\(|^\s*for \(.*\) \{$|^\s*for \(const .* of .*\) \{$/.test(line) && /\btest\(/.test(line)) changedAt = undefined;
+    if (WAIT.test(line)) changedAt = undefined;
+    if (changedAt !== undefined && SAMPLE.test(line) && !STATE_CHANGE.test(line) && !DEFINITION.test(line) && !IN_EFFECT.test(lines[i - 1] ?? '') && !IN_EFFECT.test(line)) offences.push(i + 1);
+    if (STATE_CHANGE.test(line) && !WAIT.test(line)) changedAt = i;
+  });
+  return offences;
+}
+
+test('no sample is taken before the state it is about is in effect (a wait, or `// in effect: <why>`)', () => {
+  const offences: string[] = [];
+  for (const file of suites) {
+    const text = fs.readFileSync(path.join(suitesDir, file), 'utf8');
+    for (const n of samplesBeforeState(text)) offences.push(`suites/${file}:${n}: a request right after a change of state, with no wait for the state: ${text.split('\n')[n - 1].trim()}`);
+  }
+  expect(offences).toEqual([]);
+});
+
+test('the sample rule catches what it is written for', () => {
+  // The workers case as it was: requests counted right after the Envoy started, before the first fetch.
+  const before = [
+    "test('x', async ({ startEnvoy }) => {",
+    '  const envoy = await startEnvoy({ concurrency });',
+    '  do {',
+    "    const echo = await echoAt(envoy.url('/w'));",
+    '  } while (more());',
+  ].join('\n');
+  expect(samplesBeforeState(before)).toEqual([4]);
+  // The same after a wait for the set.
+  const after = before.replace('  do {', "  await expect.poll(async () => valuesOf(await echoAt(envoy.url('/first')), 'x')).toEqual([token]);\n  do {");
+  expect(samplesBeforeState(after)).toEqual([]);
+  // A sample with the author's reason why the state is already in effect.
+  expect(samplesBeforeState(before.replace('    const echo', '    // in effect: the listener refuses every request from its start\n    const echo'))).toEqual([]);
 });
