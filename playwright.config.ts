@@ -1,6 +1,6 @@
 /**
  * One Playwright project per entry of envoy-versions/: the proxy under test is a worker option,
- * so suites never read the environment. Environment variables are read here, once.
+ * so suites never read the environment. Settings (runner/settings.ts) are read here, once.
  */
 import { defineConfig } from '@playwright/test';
 import { istioWiringProjects, loadEntries, selectEntries } from './envoy-versions';
@@ -10,26 +10,27 @@ import { SELFTEST_PROJECT } from './report/projects';
 import { selectImplementation } from './implementations';
 import { selectDelivery } from './proxy/delivery';
 import { configureTestcontainers } from './engine/testcontainers-env';
+import { settings } from './runner/settings';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
 configureTestcontainers();
 ensureRunId();
 
 const allEntries = loadEntries();
-const entries = selectEntries(allEntries, process.env.EWC_VERSIONS);
-const filterVariant = process.env.EWC_FILTER_VARIANT ?? 'none';
-const filterImplementation = selectImplementation(process.env.EWC_FILTER);
-const delivery = selectDelivery(process.env.EWC_DELIVERY);
+const entries = selectEntries(allEntries, settings.versions);
+const filterVariant = settings.filterVariant;
+const filterImplementation = selectImplementation(settings.filter);
+const delivery = selectDelivery(settings.delivery);
 // The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
-const wiringDelivery = process.env.EWC_DELIVERY ? delivery : 'ecds';
-const withSelftests = process.env.EWC_SELFTESTS !== '0';
+const wiringDelivery = settings.delivery ? delivery : 'ecds';
+const withSelftests = settings.selftests;
 // Most of a case is waiting (ticks, expiry, drains), so 4 workers on 2 cores cut the matrix by a
 // third (npm run bench:suite); with the selftests, 2: they start nested runs under their own deadlines.
-const workers = Number(process.env.EWC_WORKERS ?? (withSelftests ? 2 : 4));
+const workers = settings.workers ?? (withSelftests ? 2 : 4);
 // Everything a run writes lands under one root, so a run started by a test (gate, repro) never
 // overwrites the reports of the run that started it.
-const reportsRoot = process.env.EWC_REPORTS_ROOT ?? 'reports';
-const reportDir = process.env.EWC_REPORT_DIR ?? `${reportsRoot}/matrix`;
+const reportsRoot = settings.reportsRoot;
+const reportDir = settings.matrixDir;
 
 export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'>>({
   outputDir: `${reportsRoot}/test-results`,
@@ -39,7 +40,7 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
   retries: 0,
   workers,
   fullyParallel: false,
-  forbidOnly: !!process.env.CI,
+  forbidOnly: settings.ci,
   timeout: 30_000,
   expect: { timeout: 5_000 },
   reporter: [

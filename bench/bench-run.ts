@@ -8,6 +8,7 @@ import { startRunNetwork } from '../engine/network';
 import { ensureRunId } from '../engine/ownership';
 import { sweep } from '../engine/sweep';
 import { configureTestcontainers } from '../engine/testcontainers-env';
+import { settings } from '../runner/settings';
 
 export async function withBenchRun(name: string, body: (network: StartedNetwork) => Promise<number>): Promise<never> {
   configureTestcontainers();
@@ -36,7 +37,7 @@ export async function withBenchRun(name: string, body: (network: StartedNetwork)
     code = await body(network);
   } catch (e) {
     console.error(`[${name}] ${(e as Error).message}`);
-    if (process.env.EWC_DEBUG) console.error((e as Error).stack);
+    if (settings.debug) console.error((e as Error).stack);
   } finally {
     await cleanUp();
   }

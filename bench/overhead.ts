@@ -18,7 +18,7 @@ import { loadEntries, selectEntries } from '../envoy-versions';
 import { resolveProxy, type ResolvedProxy } from '../engine/images';
 import { probesDir, reportsDir } from '../engine/paths';
 import { pollUntil } from '../engine/poll';
-import { timing } from '../engine/timing';
+import { timing } from '../proxy/plugin-config';
 import { implementationById, variantWasmPath } from '../implementations';
 import { buildProbes } from '../abi/probes';
 import { ensurePeerImage } from '../peer/image';
@@ -27,9 +27,10 @@ import { SERVICE_PORT } from '../peer/protocol';
 import type { HeaderServiceClient } from '../peer/client';
 import { EnvoyContainer, type StartedEnvoyContainer } from '../proxy/envoy-container';
 import { LISTENER_PORT, type ListenerOptions } from '../proxy/bootstrap';
-import { HEADER_SERVICE_ALIAS, launchEnvoy, UPSTREAM_ALIAS, withDefaults } from '../proxy/launch';
-import { buildVariants } from '../scripts/filter-build';
-import { arg, usageError } from '../scripts/cli';
+import { HEADER_SERVICE_ALIAS, launchEnvoy, UPSTREAM_ALIAS } from '../proxy/launch';
+import { pluginConfig } from '../proxy/plugin-config';
+import { commandArgs, implementationNamed, usageError } from '../runner/cli';
+import { buildVariants } from '../runner/filter-build';
 import { withBenchRun } from './bench-run';
 import { ensureWrk, type LoadResult, runLoad } from './load-generator';
 import { BENCH_HEADERS, type BenchSetup, benchSetups, INJECTED_PATH, upstreamBootstrap } from './overhead-setups';
@@ -38,19 +39,21 @@ import { cpuMs, hostPid, residentKiB } from './process-stats';
 type Runnable = Extract<ResolvedProxy, { available: true }>;
 
 const USAGE = 'npm run bench:overhead -- [--versions <id,...>] [--duration <s>] [--connections <n>] [--filters <id,...>] [--smoke]';
-const smoke = process.argv.includes('--smoke');
-const durationS = Number(arg('--duration') ?? (smoke ? 1 : 12));
-const connections = Number(arg('--connections') ?? 16);
-const filters = (arg('--filters') ?? 'assemblyscript,rust').split(',').filter(Boolean);
-if (!Number.isInteger(durationS) || durationS < 1 || durationS > 60) usageError('bench:overhead', USAGE, `--duration must be 1..60 seconds, got ${arg('--duration')}`);
-if (!Number.isInteger(connections) || connections < 1 || connections > 256) usageError('bench:overhead', USAGE, `--connections must be 1..256, got ${arg('--connections')}`);
-for (const f of filters) {
-  try {
-    implementationById(f);
-  } catch (e) {
-    usageError('bench:overhead', USAGE, (e as Error).message);
-  }
-}
+const usage = (why: string): never => usageError('bench:overhead', USAGE, why);
+const { values: args } = commandArgs('bench:overhead', USAGE, process.argv.slice(2), {
+  versions: { type: 'string' },
+  duration: { type: 'string' },
+  connections: { type: 'string' },
+  filters: { type: 'string' },
+  smoke: { type: 'boolean' },
+});
+const smoke = args.smoke ?? false;
+const durationS = Number(args.duration ?? (smoke ? 1 : 12));
+const connections = Number(args.connections ?? 16);
+const filters = (args.filters ?? 'assemblyscript,rust').split(',').filter(Boolean);
+if (!Number.isInteger(durationS) || durationS < 1 || durationS > 60) usage(`--duration must be 1..60 seconds, got ${args.duration}`);
+if (!Number.isInteger(connections) || connections < 1 || connections > 256) usage(`--connections must be 1..256, got ${args.connections}`);
+for (const f of filters) implementationNamed(f, usage);
 /** Load that makes every worker create its stream contexts before memory is read. */
 const TOUCH_S = 1;
 const MEMORY_CONCURRENCY = 4;
@@ -102,7 +105,7 @@ function listenerOf(proxy: Runnable, setup: BenchSetup, index: number, tag = '')
     statPrefix: `bench_${index}`,
     vmId: `bench-${setup.id}`,
     codePath: modulePath(setup),
-    pluginConfig: setup.launch.pluginConfig ?? withDefaults({ header_providing_service_path: servicePathOf(proxy, setup, tag) }),
+    pluginConfig: setup.launch.pluginConfig ?? pluginConfig({ header_providing_service_path: servicePathOf(proxy, setup, tag) }),
   };
 }
 
@@ -250,14 +253,14 @@ function printTable(proxy: Runnable, rows: Row[]): string[] {
 
 void withBenchRun('bench:overhead', async (network) => {
   ensureWrk(log);
-  const entries = selectEntries(loadEntries(), arg('--versions'));
+  const entries = selectEntries(loadEntries(), args.versions);
   const resolved: Runnable[] = [];
   for (const entry of entries.filter((e) => e.kind === 'envoy')) {
     const r = await resolveProxy(entry, () => undefined);
     if (r.available && r.wasmRuntimes.includes('envoy.wasm.runtime.v8')) resolved.push(r);
     else log(`${entry.id}: skipped, cannot run the filter here (${r.available ? 'no V8 in this build' : r.reason})`);
   }
-  const proxies = smoke && !arg('--versions') ? resolved.slice(-1) : resolved;
+  const proxies = smoke && !args.versions ? resolved.slice(-1) : resolved;
   if (!proxies.length) throw new Error('no runnable Envoy with V8 among the selected versions: nothing was measured');
   for (const f of filters) buildVariants(implementationById(f), ['none']);
   await buildProbes(probesDir);

@@ -15,8 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, reportsDir } from '../engine/paths';
 import { SPENDS } from '../engine/time-spent';
-import { arg, proxyProjectIds, unknownProjectMessage, usageError } from '../scripts/cli';
-import { runPlaywright } from '../scripts/run-playwright';
+import { commandArgs, proxyProjectIds, unknownProjectMessage, usageError } from '../runner/cli';
+import { runPlaywright } from '../runner/run-playwright';
 import type { Matrix } from '../report/schema';
 
 const USAGE = 'npm run bench:suite -- [--project=<id> ...] [--workers 2,1] [--no-slope] [--cold] [--smoke]';
@@ -24,14 +24,21 @@ const SMOKE_SUITE = 'suites/header-injection.spec.ts';
 const log = (m: string): void => console.log(`[bench:suite] ${m}`);
 const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-const smoke = process.argv.includes('--smoke');
-const projects = process.argv.filter((a) => a.startsWith('--project=')).map((a) => a.slice('--project='.length));
+const { values: args } = commandArgs('bench:suite', USAGE, process.argv.slice(2), {
+  project: { type: 'string', multiple: true },
+  workers: { type: 'string' },
+  'no-slope': { type: 'boolean' },
+  cold: { type: 'boolean' },
+  smoke: { type: 'boolean' },
+});
+const smoke = args.smoke ?? false;
+const projects = args.project ?? [];
 for (const p of projects) {
   const unknown = unknownProjectMessage(p);
   if (unknown) usageError('bench:suite', USAGE, unknown);
 }
-const workerCounts = (arg('--workers') ?? (smoke ? '2' : '2,1')).split(',').map(Number);
-if (workerCounts.some((w) => !Number.isInteger(w) || w < 1 || w > 8)) usageError('bench:suite', USAGE, `--workers takes counts 1..8, got ${arg('--workers')}`);
+const workerCounts = (args.workers ?? (smoke ? '2' : '2,1')).split(',').map(Number);
+if (workerCounts.some((w) => !Number.isInteger(w) || w < 1 || w > 8)) usageError('bench:suite', USAGE, `--workers takes counts 1..8, got ${args.workers}`);
 
 interface Column {
   id: string;
@@ -148,7 +155,7 @@ async function main(): Promise<number> {
   const selected = smoke ? [projects[0] ?? proxyProjectIds().filter((p) => p.startsWith('envoy-')).at(-1)!] : projects;
   const files = smoke ? [SMOKE_SUITE] : [];
   const versions = selected.length ? { EWC_VERSIONS: [...new Set(selected.map((p) => p.replace(/-wiring$/, '')))].join(',') } : {};
-  if (process.argv.includes('--cold')) {
+  if (args.cold) {
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-cold-cache-'));
     try {
       out.coldSetupMs = timedSetup({ ...process.env, ...versions, EWC_CACHE_DIR: fresh });
@@ -169,7 +176,7 @@ async function main(): Promise<number> {
   out.runs = runs.map((r) => ({ workers: r.workers, wallMs: r.wallMs, cpuBusy: r.cpuBusy, columns: columnsOf(r) }));
   const first = runs[0];
   const columns = columnsOf(first);
-  if (!smoke && !process.argv.includes('--no-slope') && columns.length > 1) {
+  if (!smoke && !args['no-slope'] && columns.length > 1) {
     const one = columns[0].id;
     log(`slope: the matrix with ${first.workers} worker(s) on ${one} alone...`);
     const single = await runMatrix(first.workers, [one], [], 'single');

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FilterImplementation } from './schema';
-
-const catalogue = JSON.parse(readFileSync(path.join(__dirname, '..', 'filter', 'variants.json'), 'utf8')) as Array<{ name: string }>;
+import { catalogueVariantNames } from './variants-catalogue';
 
 /** The reference implementation: every variant of the catalogue is built from filter/assembly/. */
 const assemblyscript: FilterImplementation = {
@@ -11,7 +8,7 @@ const assemblyscript: FilterImplementation = {
   buildScript: 'filter/build.mjs',
   outputDir: 'filter/build',
   abiMarker: 'proxy_abi_version_0_2_0',
-  variants: catalogue.map((v) => v.name),
+  variants: catalogueVariantNames(),
   differences: [],
 };
 

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { settings } from '../runner/settings';
 import { MatrixBuilder } from './model';
 import { renderHtml } from './render-html';
 import { renderJunit } from './render-junit';
@@ -22,7 +23,7 @@ export default class MatrixReporter implements Reporter {
   private readonly builder = new MatrixBuilder();
 
   constructor(options: MatrixReporterOptions = {}) {
-    this.outputDir = path.resolve(options.outputDir ?? process.env.EWC_REPORT_DIR ?? `${process.env.EWC_REPORTS_ROOT ?? 'reports'}/matrix`);
+    this.outputDir = path.resolve(options.outputDir ?? settings.matrixDir);
   }
 
   onBegin(config: FullConfig, suite: Suite): void {

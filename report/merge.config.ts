@@ -5,8 +5,9 @@
  */
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { settings } from '../runner/settings';
 
-const matrixDir = path.resolve(process.env.EWC_REPORT_DIR ?? 'reports/matrix');
+const matrixDir = settings.matrixDir;
 // Playwright's own reports go next to the matrix directory, as in a single run (reports/).
 const reportsDir = path.dirname(matrixDir);
 

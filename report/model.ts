@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { settings } from '../runner/settings';
 import { SELFTEST_PROJECT } from './projects';
 import { SCHEMA_VERSION } from './schema';
 import type { CellStatus, Matrix, MatrixAttachment, MatrixCell, MatrixCounts, MatrixFilter, MatrixProxy, RunStatus } from './schema';
@@ -138,7 +139,7 @@ export class MatrixBuilder {
     return { project, caseId: row.id, status, done: this.done.get(project) ?? 0, total: this.total.get(project) ?? 0 };
   }
 
-  build(result: Pick<FullResult, 'status'>, runId: string | null = process.env.EWC_RUN_ID ?? null): Matrix {
+  build(result: Pick<FullResult, 'status'>, runId: string | null = settings.runId ?? null): Matrix {
     const proxies = this.projectOrder.map((id) => this.proxy(id));
     const counts = emptyCounts();
     const rows = [...this.rows.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.id.localeCompare(b.id));

@@ -3,32 +3,11 @@
  * mutant of the filter, the cases that must fail against it and why. A run of those cases against
  * the mutant (scripts/mutants.ts) is judged here, so the rules are testable without Docker.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import type { VariantEntry } from '../implementations/variants-catalogue';
 import type { Matrix } from './schema';
 
-export interface Killer {
-  /** `<spec> › <title>`, as in matrix.json. */
-  case: string;
-  why: string;
-}
-
-export interface VariantEntry {
-  name: string;
-  /** `mutant`: a realistic bug the suites must catch; `test-build`: loaded on purpose by a suite. */
-  kind: 'mutant' | 'test-build';
-  behaviour: string;
-  rule: string;
-  killers: Killer[];
-}
-
-export const CATALOGUE_FILE = path.join(__dirname, '..', 'filter', 'variants.json');
-
-export function loadCatalogue(file = CATALOGUE_FILE): VariantEntry[] {
-  const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as VariantEntry[];
-  if (!Array.isArray(entries)) throw new Error(`${file}: expected an array of variants`);
-  return entries;
-}
+// The catalogue's entries, read by implementations/variants-catalogue.ts.
+export type { Killer, VariantEntry } from '../implementations/variants-catalogue';
 
 export const mutants = (catalogue: VariantEntry[]): VariantEntry[] => catalogue.filter((v) => v.kind === 'mutant');
 

@@ -8,26 +8,32 @@ import { ensureEngine, stopStartedEngine } from '../engine/docker-engine';
 import { executeClean, humanBytes, planClean } from '../engine/clean';
 import { sweep } from '../engine/sweep';
 import { configureTestcontainers } from '../engine/testcontainers-env';
+import { readArgs } from '../runner/cli';
 
 configureTestcontainers();
 
-const KNOWN = new Set(['--dry-run', '--leftovers-only', '--engine']);
+const OPTIONS = { 'dry-run': { type: 'boolean' }, 'leftovers-only': { type: 'boolean' }, engine: { type: 'boolean' } } as const;
+
+/** Unknown options are refused all at once, without a usage text: exit 2. */
+class CleanUsage extends Error {}
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => !KNOWN.has(a));
-  if (unknown.length) {
-    console.error(`[clean] unknown option(s): ${unknown.join(' ')}. Options: ${[...KNOWN].join(' ')}`);
-    return 2;
-  }
+  const { values: args } = readArgs(
+    process.argv.slice(2),
+    OPTIONS,
+    (why) => {
+      throw new CleanUsage(why);
+    },
+    { collectUnknown: true, unknown: (all) => `unknown option(s): ${all.join(' ')}. Options: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(' ')}` },
+  );
   await ensureEngine({ log: () => undefined });
-  const engine = args.includes('--engine');
-  if (args.includes('--leftovers-only')) {
+  const engine = args.engine ?? false;
+  if (args['leftovers-only']) {
     const r = await sweep();
     console.log(`[clean] removed leftovers of dead runs: ${r.containers} containers, ${r.networks} networks, ${r.scratchDirs} scratch dirs`);
   } else {
     const plan = await planClean({ engine });
-    const dryRun = args.includes('--dry-run');
+    const dryRun = args['dry-run'] ?? false;
     // A dry run only looks: it says a live run would stop a real clean, and still lists the plan.
     if (plan.liveRuns.length && dryRun) console.log(`[clean] dry run: run(s) ${plan.liveRuns.join(', ')} are still going; a clean now would refuse`);
     else if (plan.liveRuns.length) {
@@ -53,6 +59,6 @@ main().then(
   (code) => process.exit(code),
   (e: Error) => {
     console.error(`[clean] ${e.message}`);
-    process.exit(1);
+    process.exit(e instanceof CleanUsage ? 2 : 1);
   },
 );

@@ -10,23 +10,25 @@
  *   3  --strict only: no regression, but something that passed was not tested
  */
 import { MatrixFileError, diffExitCode, diffMatrices, formatDiff, readMatrix } from '../report/diff';
+import { readArgs } from '../runner/cli';
 
 const USAGE = 'usage: npm run diff -- <old matrix.json> <new matrix.json> [--column OLD_PROXY=NEW_PROXY ...] [--strict]';
 
+const fail = (why: string): never => {
+  throw new MatrixFileError(`${why}\n${USAGE}`);
+};
+
 function main(argv: string[]): number {
-  const files: string[] = [];
-  const columns: Array<[string, string]> = [];
-  let strict = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--strict') strict = true;
-    else if (a === '--column') {
-      const pair = argv[++i]?.split('=');
-      if (pair?.length !== 2 || !pair[0] || !pair[1]) throw new MatrixFileError(`--column takes OLD_PROXY=NEW_PROXY\n${USAGE}`);
-      columns.push([pair[0], pair[1]]);
-    } else if (a.startsWith('-')) throw new MatrixFileError(`unknown option ${a}\n${USAGE}`);
-    else files.push(a);
-  }
+  const COLUMN = '--column takes OLD_PROXY=NEW_PROXY';
+  const { values, positionals: files } = readArgs(argv, { strict: { type: 'boolean' }, column: { type: 'string', multiple: true, needs: COLUMN } }, fail, {
+    positionals: true,
+    unknown: ([a]) => `unknown option ${a}`,
+  });
+  const columns = (values.column ?? []).map((c): [string, string] => {
+    const pair = c.split('=');
+    return pair.length === 2 && pair[0] && pair[1] ? [pair[0], pair[1]] : fail(COLUMN);
+  });
+  const strict = values.strict ?? false;
   if (files.length !== 2) throw new MatrixFileError(USAGE);
   const [oldM, newM] = files.map(readMatrix);
   const d = diffMatrices(oldM, newM, columns.length ? { columns } : {});

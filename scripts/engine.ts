@@ -5,7 +5,9 @@
  */
 import { ensureEngine } from '../engine/docker-engine';
 import { configureTestcontainers } from '../engine/testcontainers-env';
+import { commandArgs } from '../runner/cli';
 
+commandArgs('engine', 'npm run engine', process.argv.slice(2), {});
 configureTestcontainers();
 
 ensureEngine().then(

@@ -9,13 +9,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../engine/paths';
 import { aggregate, flakeExitCode, renderFlake, runLine, summarizeRun, type FlakeReport, type FlakeRun } from '../report/flake';
 import { readMatrix } from '../report/diff';
-import { usageError } from './cli';
-import { processAlive, startCpuLoad, type CpuLoad } from './cpu-load';
-import { runPlaywright } from './run-playwright';
-import { setup } from './setup';
+import { commandArgs, shownPath as shown, usageError } from '../runner/cli';
+import { processAlive, startCpuLoad, type CpuLoad } from '../runner/cpu-load';
+import { runPlaywright } from '../runner/run-playwright';
+import { settings } from '../runner/settings';
+import { setup } from '../runner/setup';
 
 const USAGE = 'npm run flake -- --repeat <N> [--cpu-load] [<playwright args>]';
 
@@ -29,17 +29,11 @@ interface FlakeOptions {
 class FlakeError extends Error {}
 
 /** Our two options, wherever they are; everything else goes to Playwright in its order. */
-function parseArgs(argv: string[]): FlakeOptions {
-  let repeat: string | undefined;
-  let cpuLoad = false;
-  const playwrightArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--repeat') repeat = argv[++i] ?? '';
-    else if (a.startsWith('--repeat=')) repeat = a.slice('--repeat='.length);
-    else if (a === '--cpu-load') cpuLoad = true;
-    else playwrightArgs.push(a);
-  }
+function options(argv: string[]): FlakeOptions {
+  const repeatSpec = { type: 'string', needs: '--repeat must be an integer >= 2 (got "")' } as const;
+  const { values, rest: playwrightArgs } = commandArgs('flake', USAGE, argv, { repeat: repeatSpec, 'cpu-load': { type: 'boolean' } }, { passThrough: true });
+  const repeat = values.repeat;
+  const cpuLoad = values['cpu-load'] ?? false;
   if (repeat === undefined) usageError('flake', USAGE, '--repeat is required');
   // One run says nothing about flakiness.
   if (!/^\d+$/.test(repeat) || Number(repeat) < 2) usageError('flake', USAGE, `--repeat must be an integer >= 2 (got "${repeat}")`);
@@ -47,11 +41,6 @@ function parseArgs(argv: string[]): FlakeOptions {
 }
 
 const givesConfig = (args: string[]): boolean => args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config='));
-
-const shown = (p: string): string => {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
-};
 
 /** The first signal received, if any; the handlers keep Node from dying so the summary can print. */
 function watchSignals(): { received: () => NodeJS.Signals | undefined; dispose: () => void } {
@@ -105,8 +94,8 @@ function writeReport(report: FlakeReport, root: string): string {
 }
 
 async function main(): Promise<number> {
-  const opts = parseArgs(process.argv.slice(2));
-  const root = path.resolve(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'flake');
+  const opts = options(process.argv.slice(2));
+  const root = path.join(settings.reportsRoot, 'flake');
   if (givesConfig(opts.playwrightArgs)) console.log('[flake] -c/--config given: no setup (that config brings what it needs)');
   else await setup();
   // Never aggregate a matrix left by an earlier flake run.

@@ -17,28 +17,30 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../engine/paths';
 import { describeFilter, gateVerdict, readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
-import { DEFAULT_IMPLEMENTATION, implementationById, UnknownImplementationError } from '../implementations';
-import { arg, unknownProjectMessage, usageError } from './cli';
-import { runPlaywright } from './run-playwright';
+import { DEFAULT_IMPLEMENTATION } from '../implementations';
+import { commandArgs, implementationNamed, unknownProjectMessage, usageError } from '../runner/cli';
+import { runPlaywright } from '../runner/run-playwright';
+import { settings } from '../runner/settings';
 
-const usage = (why: string): never =>
-  usageError('gate', 'npm run gate -- --baseline <id> [--candidate <id>] [--grep <re>] [--baseline-filter <impl>] [--candidate-filter <impl>] [--baseline-variant <v>] [--candidate-variant <v>]', why);
+const USAGE = 'npm run gate -- --baseline <id> [--candidate <id>] [--grep <re>] [--baseline-filter <impl>] [--candidate-filter <impl>] [--baseline-variant <v>] [--candidate-variant <v>]';
+const usage = (why: string): never => usageError('gate', USAGE, why);
 
-function filterArg(name: string): string {
-  const id = arg(name) ?? DEFAULT_IMPLEMENTATION;
-  try {
-    return implementationById(id).id;
-  } catch (e) {
-    if (e instanceof UnknownImplementationError) usage(`${name}: ${e.message}`);
-    throw e;
-  }
-}
+const { values: args } = commandArgs('gate', USAGE, process.argv.slice(2), {
+  baseline: { type: 'string' },
+  candidate: { type: 'string' },
+  grep: { type: 'string' },
+  'baseline-filter': { type: 'string' },
+  'candidate-filter': { type: 'string' },
+  'baseline-variant': { type: 'string' },
+  'candidate-variant': { type: 'string' },
+});
+
+const filterArg = (name: 'baseline-filter' | 'candidate-filter'): string => implementationNamed(args[name] ?? DEFAULT_IMPLEMENTATION, usage, `--${name}: `).id;
 
 async function runSide(side: 'baseline' | 'candidate', project: string, grep: string | undefined, filter: string, variant: string | undefined): Promise<Matrix> {
-  const dir = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'gate', side);
+  const dir = path.join(settings.reportsRoot, 'gate', side);
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(`[gate] ${side}: ${project}, ${filter} filter${variant ? ` variant ${variant}` : ''}`);
   await runPlaywright(['--project', project, ...(grep ? ['--grep', grep] : []), '--reporter', 'dot,./report/matrix-reporter.ts'], {
@@ -52,18 +54,18 @@ async function runSide(side: 'baseline' | 'candidate', project: string, grep: st
 }
 
 async function main(): Promise<void> {
-  const baseline = arg('--baseline') ?? usage('--baseline is required');
-  const baselineFilter = filterArg('--baseline-filter');
-  const candidateFilter = filterArg('--candidate-filter');
+  const baseline = args.baseline ?? usage('--baseline is required');
+  const baselineFilter = filterArg('baseline-filter');
+  const candidateFilter = filterArg('candidate-filter');
   // Only the filter changes: the candidate runs the same version.
-  const candidate = arg('--candidate') ?? (arg('--candidate-filter') ? baseline : usage('--candidate is required (or --candidate-filter, to judge a filter switch on the baseline version)'));
+  const candidate = args.candidate ?? (args['candidate-filter'] ? baseline : usage('--candidate is required (or --candidate-filter, to judge a filter switch on the baseline version)'));
   for (const id of [baseline, candidate]) {
     const unknown = unknownProjectMessage(id);
     if (unknown) usage(unknown);
   }
-  const grep = arg('--grep');
-  const base = await runSide('baseline', baseline, grep, baselineFilter, arg('--baseline-variant'));
-  const cand = await runSide('candidate', candidate, grep, candidateFilter, arg('--candidate-variant'));
+  const grep = args.grep;
+  const base = await runSide('baseline', baseline, grep, baselineFilter, args['baseline-variant']);
+  const cand = await runSide('candidate', candidate, grep, candidateFilter, args['candidate-variant']);
 
   // A side that ran another filter than asked would compare the wrong code: no verdict.
   for (const [side, m, want] of [['baseline', base, baselineFilter], ['candidate', cand, candidateFilter]] as const) {

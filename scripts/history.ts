@@ -11,10 +11,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../engine/paths';
 import { MatrixFileError, readMatrix } from '../report/diff';
 import { buildHistory, cellLines, runLine, type HistoryInput } from '../report/history';
 import { renderHistory } from '../report/render-history';
+import { readArgs, shownPath as shown } from '../runner/cli';
+import { settings } from '../runner/settings';
 
 const USAGE = 'npm run history -- <matrix.json files or directories> [--out DIR] [--last N]';
 
@@ -27,24 +28,23 @@ interface Options {
   last?: number;
 }
 
-function parseArgs(argv: string[]): Options {
-  const inputs: string[] = [];
-  let out = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, 'history');
-  let last: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out') {
-      out = argv[++i] ?? '';
-      if (!out || out.startsWith('-')) throw new HistoryError('--out takes a directory');
-    } else if (a === '--last') {
-      const n = argv[++i] ?? '';
-      if (!/^\d+$/.test(n) || Number(n) < 1) throw new HistoryError(`--last takes a number of runs >= 1 (got "${n}")`);
-      last = Number(n);
-    } else if (a.startsWith('-')) throw new HistoryError(`unknown option ${a}`);
-    else inputs.push(a);
-  }
-  if (!inputs.length) throw new HistoryError('no matrix.json files or directories given');
-  return { inputs, out: path.resolve(out), last };
+const fail = (why: string): never => {
+  throw new HistoryError(why);
+};
+
+function options(argv: string[]): Options {
+  const { values, positionals: inputs } = readArgs(
+    argv,
+    { out: { type: 'string', needs: '--out takes a directory' }, last: { type: 'string', needs: '--last takes a number of runs >= 1 (got "")' } },
+    fail,
+    { positionals: true, unknown: ([a]) => `unknown option ${a}` },
+  );
+  const out = values.out ?? path.join(settings.reportsRoot, 'history');
+  if (!out || out.startsWith('-')) fail('--out takes a directory');
+  const n = values.last;
+  if (n !== undefined && (!/^\d+$/.test(n) || Number(n) < 1)) fail(`--last takes a number of runs >= 1 (got "${n}")`);
+  if (!inputs.length) fail('no matrix.json files or directories given');
+  return { inputs, out: path.resolve(out), last: n === undefined ? undefined : Number(n) };
 }
 
 /** Files named matrix.json under `dir`, at any depth, in path order. */
@@ -73,13 +73,8 @@ function readInput(file: string, out: string): HistoryInput {
   return { matrix, file, ...(fs.existsSync(html) ? { matrixHtml: path.relative(out, html).split(path.sep).join('/') } : {}) };
 }
 
-const shown = (p: string): string => {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
-};
-
 function main(argv: string[]): void {
-  const opts = parseArgs(argv);
+  const opts = options(argv);
   // Named as the user named them; a file given twice (as itself and in its directory) counts once.
   const seen = new Set<string>();
   const files = opts.inputs.flatMap(expand).filter((f) => !seen.has(path.resolve(f)) && seen.add(path.resolve(f)));

@@ -1,6 +1,6 @@
 /** `npm run matrix [-- <playwright args>]`: setup (timed), then the conformance matrix. */
-import { setup } from './setup';
-import { runPlaywright } from './run-playwright';
+import { runPlaywright } from '../runner/run-playwright';
+import { setup } from '../runner/setup';
 
 (async () => {
   await setup();

@@ -11,15 +11,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { reportsDir } from '../engine/paths';
-import { DEFAULT_IMPLEMENTATION, type FilterImplementation, implementationById, UnknownImplementationError } from '../implementations';
-import { buildVariants } from './filter-build';
+import { DEFAULT_IMPLEMENTATION, type FilterImplementation } from '../implementations';
+import { readVariantsCatalogue } from '../implementations/variants-catalogue';
 import { readMatrix } from '../report/diff';
-import { formatResults, grepFor, judge, loadCatalogue, markdownTable, mutants, unknownKillers, type VariantResult } from '../report/mutants';
-import { unknownProjectMessage, usageError } from './cli';
-import { listCases } from './list-cases';
-import { runPlaywright } from './run-playwright';
-import { setup } from './setup';
+import { formatResults, grepFor, judge, markdownTable, mutants, unknownKillers, type VariantResult } from '../report/mutants';
+import { commandArgs, implementationNamed, unknownProjectMessage, usageError } from '../runner/cli';
+import { buildVariants } from '../runner/filter-build';
+import { listCases } from '../runner/list-cases';
+import { runPlaywright } from '../runner/run-playwright';
+import { settings } from '../runner/settings';
+import { setup } from '../runner/setup';
 
 const USAGE = 'npm run mutants -- [--filter <implementation>] [--project <id>] [--variant <name> ...] [--all-cases]';
 const usage = (why: string): never => usageError('mutants', USAGE, why);
@@ -31,31 +32,26 @@ interface Options {
   allCases: boolean;
 }
 
-function parseArgs(argv: string[]): Options {
-  const opts: Options = { implementation: implementationById(DEFAULT_IMPLEMENTATION), variants: [], allCases: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--filter') {
-      const id = argv[++i] ?? usage('--filter needs an implementation id');
-      try {
-        opts.implementation = implementationById(id);
-      } catch (e) {
-        if (e instanceof UnknownImplementationError) usage(e.message);
-        throw e;
-      }
-    } else if (a === '--project') opts.project = argv[++i] ?? usage('--project needs an id');
-    else if (a === '--variant') opts.variants.push(argv[++i] ?? usage('--variant needs a name'));
-    else if (a === '--all-cases') opts.allCases = true;
-    else usage(`unknown argument ${a}`);
-  }
-  return opts;
+function options(argv: string[]): Options {
+  const { values } = commandArgs('mutants', USAGE, argv, {
+    filter: { type: 'string', needs: '--filter needs an implementation id' },
+    project: { type: 'string', needs: '--project needs an id' },
+    variant: { type: 'string', multiple: true, needs: '--variant needs a name' },
+    'all-cases': { type: 'boolean' },
+  });
+  return {
+    implementation: implementationNamed(values.filter ?? DEFAULT_IMPLEMENTATION, usage),
+    project: values.project,
+    variants: values.variant ?? [],
+    allCases: values['all-cases'] ?? false,
+  };
 }
 
 async function main(): Promise<number> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = options(process.argv.slice(2));
   const impl = opts.implementation;
   // The same catalogue (and so the same killers) for every implementation: each builds the subset it has.
-  const catalogue = loadCatalogue().filter((v) => impl.variants.includes(v.name));
+  const catalogue = readVariantsCatalogue().filter((v) => impl.variants.includes(v.name));
   const known = mutants(catalogue).map((v) => v.name);
   for (const v of opts.variants) if (!known.includes(v)) usage(`unknown variant "${v}" for the ${impl.id} filter. Its mutants: ${known.join(', ')}`);
   if (opts.project) {
@@ -63,7 +59,7 @@ async function main(): Promise<number> {
     if (unknown) usage(unknown);
   }
 
-  process.env.EWC_FILTER = impl.id;
+  settings.filter = impl.id;
   const proxies = await setup();
   const newest = proxies.filter((p) => p.available && p.entry.kind === 'envoy').map((p) => p.entry.id).at(-1);
   const project = opts.project ?? newest ?? usage('no runnable Envoy version here (see the [setup] lines above)');
@@ -77,7 +73,7 @@ async function main(): Promise<number> {
   const tb = Date.now();
   buildVariants(impl, selected.map((v) => v.name));
   console.log(`[mutants] built in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
-  const root = path.join(process.env.EWC_REPORTS_ROOT ?? reportsDir, impl.id === DEFAULT_IMPLEMENTATION ? 'mutants' : `mutants-${impl.id}`);
+  const root = path.join(settings.reportsRoot, impl.id === DEFAULT_IMPLEMENTATION ? 'mutants' : `mutants-${impl.id}`);
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
 

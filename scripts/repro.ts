@@ -10,14 +10,23 @@ import { ensureEngine } from '../engine/docker-engine';
 import { newRunId } from '../engine/ownership';
 import { keptRunIds, reproDir, type KeptEndpoint } from '../engine/kept-runs';
 import { sweep } from '../engine/sweep';
-import { implementationById, UnknownImplementationError } from '../implementations';
-import { arg, unknownProjectMessage, usageError } from './cli';
-import { runPlaywright } from './run-playwright';
 import { configureTestcontainers } from '../engine/testcontainers-env';
+import { commandArgs, implementationNamed, shownPath, unknownProjectMessage, usageError } from '../runner/cli';
+import { runPlaywright } from '../runner/run-playwright';
+import { settings } from '../runner/settings';
 
 configureTestcontainers();
 
-const usage = (why: string): never => usageError('repro', 'npm run repro -- --version <id> --grep "<case>" [--filter <implementation>] [--variant <filter variant>]\n       npm run repro -- --stop', why);
+const USAGE = 'npm run repro -- --version <id> --grep "<case>" [--filter <implementation>] [--variant <filter variant>]\n       npm run repro -- --stop';
+const usage = (why: string): never => usageError('repro', USAGE, why);
+
+const { values: args } = commandArgs('repro', USAGE, process.argv.slice(2), {
+  version: { type: 'string' },
+  grep: { type: 'string' },
+  filter: { type: 'string' },
+  variant: { type: 'string' },
+  stop: { type: 'boolean' },
+});
 
 async function stop(): Promise<void> {
   await ensureEngine();
@@ -41,28 +50,21 @@ function printHowToReach(runId: string): void {
       out.push(`    curl -s ${e.urls.control}/calls`, `    curl -s -X PUT ${e.urls.control}/behaviour -d '{"status":200,"headers":{"x-idp-token":"t1"}}'`);
     if (e.role === 'upstream') out.push(`    curl -s ${e.urls.control}/calls`);
   }
-  out.push('', `  the failure's attachments (Envoy log, wasm log, config_dump, stats, call logs): ${process.env.EWC_REPORTS_ROOT ?? 'reports'}/test-results/`);
+  out.push('', `  the failure's attachments (Envoy log, wasm log, config_dump, stats, call logs): ${shownPath(settings.reportsRoot)}/test-results/`);
   out.push('  stop everything: npm run repro -- --stop');
   console.log(out.join('\n'));
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--stop')) return stop();
-  const version = arg('--version') ?? usage('--version is required');
-  const grep = arg('--grep') ?? usage('--grep is required');
+  if (args.stop) return stop();
+  const version = args.version ?? usage('--version is required');
+  const grep = args.grep ?? usage('--grep is required');
   const unknown = unknownProjectMessage(version);
   if (unknown) usage(unknown);
   const runId = newRunId();
-  const variant = arg('--variant');
-  const filter = arg('--filter');
-  if (filter) {
-    try {
-      implementationById(filter);
-    } catch (e) {
-      if (e instanceof UnknownImplementationError) usage(e.message);
-      throw e;
-    }
-  }
+  const variant = args.variant;
+  const filter = args.filter;
+  if (filter) implementationNamed(filter, usage);
   const code = await runPlaywright(
     ['--project', version, '--grep', grep, '--workers', '1', '--reporter', 'list'],
     { EWC_KEEP_ON_FAILURE: '1', ...(filter ? { EWC_FILTER: filter } : {}), ...(variant ? { EWC_FILTER_VARIANT: variant } : {}) },

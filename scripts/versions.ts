@@ -10,7 +10,9 @@ import { ensureEngine } from '../engine/docker-engine';
 import { builtImageTag, officialImage, pullAllowed, resolveProxy } from '../engine/images';
 import { cacheDir } from '../engine/paths';
 import { configureTestcontainers } from '../engine/testcontainers-env';
+import { commandArgs } from '../runner/cli';
 
+const { values: args } = commandArgs('versions', 'npm run versions [-- --resolve]', process.argv.slice(2), { resolve: { type: 'boolean' } });
 configureTestcontainers();
 
 async function look(entry: ProxyEntry): Promise<string> {
@@ -28,7 +30,7 @@ async function look(entry: ProxyEntry): Promise<string> {
 async function main(): Promise<void> {
   await ensureEngine();
   const all = loadEntries();
-  const resolve = process.argv.includes('--resolve');
+  const resolve = args.resolve ?? false;
   for (const entry of all) {
     const what = resolve
       ? await resolveProxy(entry, () => undefined).then((r) => (r.available ? `runnable: ${r.image} (${r.source}), runtimes ${r.wasmRuntimes.join(', ')}` : `not runnable: ${r.reason}`))

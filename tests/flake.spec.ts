@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { aggregate, cellLines, flakeExitCode, renderFlake, type FlakeReport, type FlakeRun } from '../report/flake';
 import type { CellStatus, Matrix, MatrixCounts } from '../report/schema';
-import { HOG_SOURCE, processAlive, startCpuLoad } from '../scripts/cpu-load';
+import { HOG_SOURCE, processAlive, startCpuLoad } from '../runner/cpu-load';
 import { childEnv, runNode, type CommandOutput } from './commands';
 import { repoRoot } from './sample-run/run';
 

@@ -3,14 +3,13 @@
  * variants the catalogue has (so its kill matrix uses the catalogue's killers), and an unknown id is
  * a clear error, never a silent fallback to the default.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS, missingVariant, selectImplementation, variantWasmPath } from '../implementations';
-import { SUITE_VARIANTS } from '../scripts/filter-build';
+import { catalogueVariantNames } from '../implementations/variants-catalogue';
+import { SUITE_VARIANTS } from '../runner/filter-build';
 import { runCommand } from './commands';
 
-const catalogue = (JSON.parse(readFileSync(path.join(__dirname, '..', 'filter', 'variants.json'), 'utf8')) as Array<{ name: string; kind: string }>).map((v) => v.name);
+const catalogue = catalogueVariantNames();
 
 test('every implementation has a unique id, an ABI marker, the suite builds, and only catalogue variants', () => {
   expect(IMPLEMENTATIONS.map((i) => i.id)).toEqual(['assemblyscript', 'rust']);

@@ -8,7 +8,10 @@ import { expect, test } from '@playwright/test';
 
 const repoRoot = path.join(__dirname, '..');
 
-/** Room -> the rooms its modules may import (besides itself, npm packages and node: built-ins). */
+/** The settings module (every EWC_* variable, typed): a leaf every room may import. */
+const SETTINGS = path.join(repoRoot, 'runner', 'settings.ts');
+
+/** Room -> the rooms its modules may import (besides itself, npm packages, node: built-ins and runner/settings.ts). */
 const MAY_IMPORT: Record<string, string[]> = {
   engine: ['envoy-versions'],
   peer: ['engine'],
@@ -16,13 +19,17 @@ const MAY_IMPORT: Record<string, string[]> = {
   vocabulary: ['engine', 'proxy', 'peer', 'abi'],
   fixtures: ['engine', 'proxy', 'peer', 'vocabulary', 'envoy-versions', 'report', 'abi', 'implementations'],
   suites: ['fixtures'],
-  report: [],
+  // The kill matrix judges the catalogue's entries (implementations/variants-catalogue.ts).
+  report: ['implementations'],
   abi: [],
   'envoy-versions': [],
   implementations: [],
-  scripts: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
-  // bench:suite times the runs scripts/ start and reads their matrix; bench:overhead loads an ABI probe.
-  bench: ['engine', 'proxy', 'peer', 'envoy-versions', 'implementations', 'scripts', 'report', 'abi'],
+  // What commands share: runs, setup, the filter build, the command line.
+  runner: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
+  scripts: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
+  // bench:suite times the runs runner/ starts and reads their matrix; bench:overhead loads an ABI probe.
+  bench: ['runner', 'engine', 'proxy', 'peer', 'envoy-versions', 'implementations', 'report', 'abi'],
+  tests: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fixtures', 'vocabulary'],
 };
 
 function tsFiles(dir: string): string[] {
@@ -32,17 +39,17 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-/** The room (top-level directory) a relative import of `file` lands in. */
-function importedRooms(file: string): Array<{ room: string; spec: string }> {
+/** The room (top-level directory) a relative import of `file` lands in; `settings` when it is runner/settings.ts. */
+function importedRooms(file: string): Array<{ room: string; spec: string; settings: boolean }> {
   const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => ({
-    spec: m[1],
-    room: path.relative(repoRoot, path.resolve(path.dirname(file), m[1])).split(path.sep)[0],
-  }));
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => {
+    const target = path.resolve(path.dirname(file), m[1]);
+    return { spec: m[1], room: path.relative(repoRoot, target).split(path.sep)[0], settings: `${target}.ts` === SETTINGS || target === SETTINGS };
+  });
 }
 
 test('every room says in its README what lives there and who may import it', () => {
-  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'scripts', 'report', 'tests', 'filter', 'implementations'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
+  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'runner', 'scripts', 'report', 'tests', 'filter', 'implementations'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
   expect(missing).toEqual([]);
 });
 
@@ -50,17 +57,36 @@ test('rooms import only the rooms they may', () => {
   const offences: string[] = [];
   for (const [room, allowed] of Object.entries(MAY_IMPORT)) {
     for (const file of tsFiles(path.join(repoRoot, room))) {
-      for (const { room: target, spec } of importedRooms(file)) {
-        if (target !== room && !allowed.includes(target)) offences.push(`${path.relative(repoRoot, file)} imports ${spec} (room ${target})`);
+      for (const { room: target, spec, settings } of importedRooms(file)) {
+        if (target !== room && !settings && !allowed.includes(target)) offences.push(`${path.relative(repoRoot, file)} imports ${spec} (room ${target})`);
       }
     }
   }
   expect(offences).toEqual([]);
 });
 
+test('runner/settings.ts is a leaf: it imports nothing of the project', () => {
+  expect(importedRooms(SETTINGS)).toEqual([]);
+});
+
+/** Still reading EWC_TIME_SCALE themselves, to move to settings.timeScale (issue 21). */
+const SETTINGS_PENDING = ['engine/timing.ts', 'proxy/plugin-config.ts'];
+
+test('only runner/settings.ts reads EWC_* variables from the environment (tests aside)', () => {
+  const readers = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'suites', 'report', 'abi', 'envoy-versions', 'implementations', 'runner', 'scripts', 'bench']
+    .flatMap((room) => tsFiles(path.join(repoRoot, room)))
+    .concat(path.join(repoRoot, 'playwright.config.ts'))
+    .filter((f) => f !== SETTINGS && !f.endsWith('.spec.ts') && !SETTINGS_PENDING.includes(path.relative(repoRoot, f)))
+    .filter((f) => /process\.env(\.|\[['"])EWC_/.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => path.relative(repoRoot, f));
+  expect(readers).toEqual([]);
+});
+
 test('the rule sees a forbidden import', () => {
   const probe = path.join(repoRoot, 'engine', 'paths.ts');
-  expect(importedRooms(probe).every((i) => i.room === 'engine')).toBe(true);
+  // engine/paths.ts reads the settings, the one module of runner/ the engine may import.
+  expect(importedRooms(probe).filter((i) => i.room !== 'engine')).toEqual([{ room: 'runner', spec: '../runner/settings', settings: true }]);
   const fake = path.join(repoRoot, 'scripts', 'setup.ts');
-  expect(importedRooms(fake).map((i) => i.room)).toContain('engine');
+  expect(importedRooms(fake).filter((i) => i.room === 'runner' && !i.settings).length).toBeGreaterThan(0);
+  expect(MAY_IMPORT.engine).not.toContain('runner');
 });

@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { formatResults, grepFor, judge, loadCatalogue, mutants, unknownKillers, type VariantEntry } from '../report/mutants';
+import { readVariantsCatalogue } from '../implementations/variants-catalogue';
+import { formatResults, grepFor, judge, mutants, unknownKillers, type VariantEntry } from '../report/mutants';
 import type { Matrix, MatrixCell } from '../report/schema';
-import { listCases } from '../scripts/list-cases';
+import { listCases } from '../runner/list-cases';
 
 const P = 'envoy-9.1.0';
 const cell = (status: MatrixCell['status'], error?: string): MatrixCell => ({ status, durationMs: 1, attachments: [], ...(error ? { error } : {}) });
@@ -37,7 +38,7 @@ test('killed only when every expected killer failed; a passing or unrun expected
 });
 
 test('the catalogue has at least 25 mutants, each with killers and reasons, all naming cases the suites have', ({}, testInfo) => {
-  const catalogue = loadCatalogue();
+  const catalogue = readVariantsCatalogue();
   const ms = mutants(catalogue);
   expect(ms.length).toBeGreaterThanOrEqual(25);
   expect(new Set(catalogue.map((v) => v.name)).size).toBe(catalogue.length);

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProxyEntry } from '../envoy-versions';
-import { reportsDir } from '../engine/paths';
 import { readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
 import { runPlaywright } from './run-playwright';
+import { settings } from './settings';
 
 /** The suites run under every delivery mode: injection, refresh and expiry are what a delivery can break. */
 export const DELIVERY_SUITES = ['header-injection', 'tick-refresh', 'cache-expiry'];
@@ -50,7 +50,7 @@ export function deliveryTable(matrices: Matrix[], versions: string[]): string[] 
  * `npm test`'s delivery stage: the delivery suites under `remote` and `ecds` on the newest Envoy of
  * each minor, then the table (with the default run's column when its matrix is there).
  */
-export async function runDeliveryStage(entries: ProxyEntry[], root = process.env.EWC_REPORTS_ROOT ?? reportsDir): Promise<{ code: number; parts: string[] }> {
+export async function runDeliveryStage(entries: ProxyEntry[], root = settings.reportsRoot): Promise<{ code: number; parts: string[] }> {
   const minors = newestPerMinor(entries);
   const parts: string[] = [];
   let code = 0;

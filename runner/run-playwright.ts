@@ -12,13 +12,14 @@ import { repoRoot } from '../engine/paths';
 import { keptRunIds } from '../engine/kept-runs';
 import { sweep } from '../engine/sweep';
 import '../engine/testcontainers-env';
+import { settings, type SettingsEnv } from './settings';
 
 /**
  * Each call is its own run: a fresh run id (so its sweep never touches another run's containers,
  * e.g. the run of a test that calls the gate), owned by this process.
  */
-export async function runPlaywright(args: string[], env: Record<string, string> = {}, runId = newRunId(), logFile?: string): Promise<number> {
-  const root = path.resolve(repoRoot, env.EWC_REPORTS_ROOT ?? process.env.EWC_REPORTS_ROOT ?? 'reports');
+export async function runPlaywright(args: string[], env: SettingsEnv = {}, runId = newRunId(), logFile?: string): Promise<number> {
+  const root = env.EWC_REPORTS_ROOT === undefined ? settings.reportsRoot : path.resolve(repoRoot, env.EWC_REPORTS_ROOT);
   const release = claimReportsRoot(root, runId);
   if (typeof release === 'string') {
     console.error(`[run] ${release}`);
@@ -50,7 +51,7 @@ function claimReportsRoot(root: string, runId: string): (() => void) | string {
   return () => fs.rmSync(file, { force: true });
 }
 
-async function runClaimed(args: string[], env: Record<string, string>, runId: string, logFile?: string): Promise<number> {
+async function runClaimed(args: string[], env: SettingsEnv, runId: string, logFile?: string): Promise<number> {
   const cli = path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js');
   // With a log file, the run's own output goes there (a caller printing its own summary, e.g. mutants).
   const log = logFile ? fs.openSync(logFile, 'w') : undefined;

@@ -13,16 +13,17 @@ import { selectDelivery } from '../proxy/delivery';
 import { ensurePeerImage } from '../peer/image';
 import { sweep } from '../engine/sweep';
 import { buildFilter } from './filter-build';
+import { settings } from './settings';
 
 export async function prepareRun(): Promise<void> {
   // An unknown EWC_FILTER or EWC_DELIVERY is refused before anything starts.
-  const impl = selectImplementation(process.env.EWC_FILTER);
-  selectDelivery(process.env.EWC_DELIVERY);
+  const impl = selectImplementation(settings.filter);
+  selectDelivery(settings.delivery);
   const engine = await ensureEngine();
   console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint} (via ${engine.via}${engine.startedByUs ? ', started now' : ''})`);
   const swept = await sweep();
   if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
-  buildFilter(impl, process.env.EWC_FILTER_VARIANT ?? 'none');
+  buildFilter(impl, settings.filterVariant);
   // Static ABI check before anything starts: the implementation's marker, and every import against what that ABI provides.
   const expected = impl.abiMarker.replace('proxy_abi_version_', '').replace(/_/g, '.') as AbiVersion;
   const abi = assertFilterAbi(variantWasmPath(impl, 'none'), { expect: expected });

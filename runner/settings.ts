@@ -1,0 +1,158 @@
+/**
+ * Every setting the project reads from the environment, typed, in one place: the EWC_* variables,
+ * and the few others read as settings (CI, DOCKER_HOST, XDG_CACHE_HOME). No other module reads
+ * `process.env.EWC_*` (tests/layout.spec.ts lets every room import this file, which imports nothing
+ * of the project's).
+ *
+ * Each value is read when it is used, never cached: a command sets some of them for what it runs in
+ * the same process (`settings.filter = …` in npm run mutants, the run id in ensureRunId), children
+ * inherit them, and a test may change one around a call. A setting the project itself writes has a
+ * setter here; the rest are read-only.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+/** Repository root (this file lives in runner/); relative reports roots are resolved against it. */
+const repoRoot = path.resolve(__dirname, '..');
+
+/** Every EWC_* variable: the names a command may set for the runs it starts (runPlaywright's env). */
+export type SettingVariable =
+  | 'EWC_VERSIONS'
+  | 'EWC_ALLOW_PULL'
+  | 'EWC_REGISTRY'
+  | 'EWC_DELIVERY'
+  | 'EWC_FILTER'
+  | 'EWC_FILTER_VARIANT'
+  | 'EWC_TIME_SCALE'
+  | 'EWC_WORKERS'
+  | 'EWC_SELFTESTS'
+  | 'EWC_MUTANTS'
+  | 'EWC_CACHE_DIR'
+  | 'EWC_REPORTS_ROOT'
+  | 'EWC_REPORT_DIR'
+  | 'EWC_KEEP_ON_FAILURE'
+  | 'EWC_RUN_ID'
+  | 'EWC_RUN_OWNER_PID'
+  | 'EWC_DOCKER_CONTEXT'
+  | 'EWC_DOCKER_CONTEXT_ERROR'
+  | 'EWC_FLAKE_RUN'
+  | 'EWC_FLAKE_RUNS'
+  | 'EWC_DEBUG';
+
+/** Variables a command passes to a run it starts, on top of its own environment. */
+export type SettingsEnv = Partial<Record<SettingVariable, string>>;
+
+const read = (name: SettingVariable | 'CI' | 'DOCKER_HOST' | 'XDG_CACHE_HOME'): string | undefined => process.env[name];
+
+export const settings = {
+  /** EWC_VERSIONS: comma-separated matrix entry ids to run. Default: every entry. */
+  get versions(): string | undefined {
+    return read('EWC_VERSIONS');
+  },
+  /** EWC_ALLOW_PULL=1: official images may be pulled. Default: off. */
+  get allowPull(): boolean {
+    return read('EWC_ALLOW_PULL') === '1';
+  },
+  /** EWC_REGISTRY: `host[:port]` of a registry mirror official images are pulled through, as given (engine/images.ts checks it). Default: none. */
+  get registry(): string | undefined {
+    return read('EWC_REGISTRY');
+  },
+  /** EWC_DELIVERY: how Envoy gets the module (`local`, `remote`, `ecds`), as given (proxy/delivery.ts checks it). Default: unset (local; ecds on the Istio wiring). */
+  get delivery(): string | undefined {
+    return read('EWC_DELIVERY');
+  },
+  /** EWC_FILTER: the filter implementation id, as given (implementations/ checks it). Default: unset (assemblyscript). Set by npm run mutants for its setup. */
+  get filter(): string | undefined {
+    return read('EWC_FILTER');
+  },
+  set filter(id: string) {
+    process.env.EWC_FILTER = id;
+  },
+  /** EWC_FILTER_VARIANT: the test-only build of the filter to load. Default: `none` (production). */
+  get filterVariant(): string {
+    return read('EWC_FILTER_VARIANT') ?? 'none';
+  },
+  /** EWC_TIME_SCALE: multiplies every tick period, expiry and deadline; a positive number, else an error. Default: 1. */
+  get timeScale(): number {
+    const scale = Number(read('EWC_TIME_SCALE') ?? '1');
+    if (!(scale > 0)) throw new Error(`EWC_TIME_SCALE must be a positive number, got "${read('EWC_TIME_SCALE')}"`);
+    return scale;
+  },
+  /** EWC_WORKERS: Playwright workers. Default: unset (playwright.config.ts: 4, or 2 with the selftests). */
+  get workers(): number | undefined {
+    const v = read('EWC_WORKERS');
+    return v === undefined ? undefined : Number(v);
+  },
+  /** EWC_SELFTESTS=0 leaves out the `selftest` project (npm run matrix). Default: included. */
+  get selftests(): boolean {
+    return read('EWC_SELFTESTS') !== '0';
+  },
+  /** EWC_MUTANTS=0: npm test stops after the suites (no kill matrix, other implementations, delivery modes, bench smoke). Default: all of it. */
+  get mutants(): boolean {
+    return read('EWC_MUTANTS') !== '0';
+  },
+  /** The cache when EWC_CACHE_DIR is unset: `$XDG_CACHE_HOME/envoy-wasm-conformance` (XDG_CACHE_HOME default `~/.cache`). */
+  get defaultCacheDir(): string {
+    return path.join(read('XDG_CACHE_HOME') ?? path.join(os.homedir(), '.cache'), 'envoy-wasm-conformance');
+  },
+  /** EWC_CACHE_DIR: wheels, binaries, image facts, the dockerd log, repro state. Default: defaultCacheDir. */
+  get cacheDir(): string {
+    return read('EWC_CACHE_DIR') ?? this.defaultCacheDir;
+  },
+  /** EWC_REPORTS_ROOT: where a run writes everything, absolute (a relative value is taken from the repository root). Default: `<repo>/reports`. */
+  get reportsRoot(): string {
+    return path.resolve(repoRoot, read('EWC_REPORTS_ROOT') ?? 'reports');
+  },
+  /** EWC_REPORT_DIR: the matrix directory alone, absolute (a relative value is taken from the working directory). Default: `<reportsRoot>/matrix`. */
+  get matrixDir(): string {
+    const dir = read('EWC_REPORT_DIR');
+    return dir === undefined ? path.join(this.reportsRoot, 'matrix') : path.resolve(dir);
+  },
+  /** EWC_KEEP_ON_FAILURE=1: a failed case's containers stay up (npm run repro sets it). Default: off. */
+  get keepOnFailure(): boolean {
+    return read('EWC_KEEP_ON_FAILURE') === '1';
+  },
+  /** EWC_RUN_ID: the run every container and network is labelled with; set by ensureRunId / runPlaywright, inherited by workers. Default: unset. */
+  get runId(): string | undefined {
+    return read('EWC_RUN_ID');
+  },
+  set runId(id: string) {
+    process.env.EWC_RUN_ID = id;
+  },
+  /** EWC_RUN_OWNER_PID: the pid of the process that owns the run (set with the run id). Default: unset. */
+  get runOwnerPid(): string | undefined {
+    return read('EWC_RUN_OWNER_PID');
+  },
+  set runOwnerPid(pid: string) {
+    process.env.EWC_RUN_OWNER_PID = pid;
+  },
+  /** EWC_DOCKER_CONTEXT: the docker context DOCKER_HOST was taken from (written by engine/docker-context.ts). Default: unset. */
+  get dockerContext(): string | undefined {
+    return read('EWC_DOCKER_CONTEXT');
+  },
+  /** EWC_DOCKER_CONTEXT_ERROR: why the named docker context could not be used (written by engine/docker-context.ts). Default: unset. */
+  get dockerContextError(): string | undefined {
+    return read('EWC_DOCKER_CONTEXT_ERROR');
+  },
+  /** EWC_FLAKE_RUN: the index (1, 2, …) npm run flake gives each of its runs. Default: unset (0). */
+  get flakeRun(): number {
+    return Number(read('EWC_FLAKE_RUN') ?? 0);
+  },
+  /** EWC_FLAKE_RUNS: how many runs npm run flake makes. Default: unset. */
+  get flakeRuns(): number | undefined {
+    const v = read('EWC_FLAKE_RUNS');
+    return v === undefined ? undefined : Number(v);
+  },
+  /** EWC_DEBUG (any value): a benchmark prints the stack of its error too. Default: off. */
+  get debug(): boolean {
+    return !!read('EWC_DEBUG');
+  },
+  /** CI (any value): a `test.only` left in fails the run. Default: off. */
+  get ci(): boolean {
+    return !!read('CI');
+  },
+  /** DOCKER_HOST: the engine to use, as given or as a docker context set it. Default: unset (discovery). */
+  get dockerHost(): string | undefined {
+    return read('DOCKER_HOST');
+  },
+};
