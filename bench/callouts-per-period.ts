@@ -5,7 +5,8 @@
  */
 import { loadEntries, selectEntries } from '../envoy-versions';
 import { resolveProxy } from '../engine/images';
-import { launchEnvoy, withDefaults, HEADER_SERVICE_ALIAS, UPSTREAM_ALIAS } from '../proxy/launch';
+import { launchEnvoy, HEADER_SERVICE_ALIAS, UPSTREAM_ALIAS } from '../proxy/launch';
+import { pluginConfig } from '../proxy/plugin-config';
 import { startRunNetwork } from '../engine/network';
 import { ensurePeerImage } from '../peer/image';
 import { PeerContainer } from '../peer/peer-container';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         const path = `/v1/headers?bench=${entry.id}-${concurrency}`;
         const envoy = await launchEnvoy(proxy, network, filterWasmPath, {
           concurrency,
-          pluginConfig: withDefaults({ header_providing_service_path: path, tick_period: `${TICK_MS}ms` }),
+          pluginConfig: pluginConfig({ header_providing_service_path: path, tick_period: `${TICK_MS}ms` }),
         });
         // Skip start-up: count from one second after ready, over the window (polling the call log).
         const from = Date.now() + 1000;

@@ -4,6 +4,7 @@
  * time-based case reads. EWC_TIME_SCALE stretches every period and deadline together, so a loaded
  * machine is slowed down by a setting, never by editing tests.
  */
+import { settings } from '../runner/settings';
 import { WIRINGS, type Wiring } from './wiring';
 
 /** The filter's JSON plugin configuration. Unknown keys allowed: bad configurations are test input. */
@@ -18,8 +19,8 @@ export const FILTER_LOG_PREFIX = `${FILTER_ROOT_ID}: `;
 export const HEADER_SERVICE_PATH = '/v1/headers';
 export const HEADER_SERVICE_AUTHORITY = 'header-service.ewc.internal';
 
-const scale = Number(process.env.EWC_TIME_SCALE ?? '1');
-if (!(scale > 0)) throw new Error(`EWC_TIME_SCALE must be a positive number, got "${process.env.EWC_TIME_SCALE}"`);
+// Read once per process: every period of a run is stretched alike (an invalid scale fails here, by name).
+const scale = settings.timeScale;
 const ms = (n: number): number => Math.round(n * scale);
 
 export const timing = {

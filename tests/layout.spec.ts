@@ -69,14 +69,11 @@ test('runner/settings.ts is a leaf: it imports nothing of the project', () => {
   expect(importedRooms(SETTINGS)).toEqual([]);
 });
 
-/** Still reading EWC_TIME_SCALE themselves, to move to settings.timeScale (issue 21). */
-const SETTINGS_PENDING = ['engine/timing.ts', 'proxy/plugin-config.ts'];
-
 test('only runner/settings.ts reads EWC_* variables from the environment (tests aside)', () => {
   const readers = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'suites', 'report', 'abi', 'envoy-versions', 'implementations', 'runner', 'scripts', 'bench']
     .flatMap((room) => tsFiles(path.join(repoRoot, room)))
     .concat(path.join(repoRoot, 'playwright.config.ts'))
-    .filter((f) => f !== SETTINGS && !f.endsWith('.spec.ts') && !SETTINGS_PENDING.includes(path.relative(repoRoot, f)))
+    .filter((f) => f !== SETTINGS && !f.endsWith('.spec.ts'))
     .filter((f) => /process\.env(\.|\[['"])EWC_/.test(fs.readFileSync(f, 'utf8')))
     .map((f) => path.relative(repoRoot, f));
   expect(readers).toEqual([]);
