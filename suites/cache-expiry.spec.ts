@@ -9,21 +9,7 @@
  * without it, `deny` answers 503 naming the reason; the same before the first successful callout; a
  * set refreshed every period never expires.
  */
-import {
-  addedHeaders,
-  echoThrough,
-  expect,
-  filterLogBetween,
-  statusThrough,
-  test,
-  timing,
-  unique,
-  uniqueServicePath,
-  valuesOf,
-  waitForFilterLog,
-  type HeaderServiceClient,
-  type RecordedCall,
-} from '../fixtures';
+import { addedHeaders, echoThrough, expect, filterLogBetween, statusThrough, test, timing, unique, uniqueServicePath, valuesOf, waitForFilterLog, type HeaderServiceClient, type RecordedCall } from '../fixtures';
 
 /** A failure whose body is itself a valid header set: a filter that ignores the status would inject it. */
 const FAILING = { status: 503, headers: { 'x-idp-token': 'from-a-503-body' } };

@@ -9,21 +9,7 @@
  * headers=1`); each step logs its exact line (`callout dispatched`, `callout ok`, `cache updated`,
  * `injected`).
  */
-import {
-  addedHeaders,
-  echoThrough,
-  echoWithHeaderLines,
-  expect,
-  filterLogBetween,
-  HEADER_SERVICE_AUTHORITY,
-  HEADER_SERVICE_PATH,
-  test,
-  timing,
-  unique,
-  uniqueServicePath,
-  valuesOf,
-  waitForFilterLog,
-} from '../fixtures';
+import { addedHeaders, echoThrough, echoWithHeaderLines, expect, filterLogBetween, HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, test, timing, unique, uniqueServicePath, valuesOf, waitForFilterLog } from '../fixtures';
 
 
 test('a header set at the header service arrives at the upstream with its exact name and value', async ({ proxyRequest: request, headerService }) => {

@@ -6,20 +6,7 @@
  * `GET <path>` with the configured `:authority`, one per period (8..11 in 10 periods); the first
  * callout goes out right after start.
  */
-import {
-  CALLOUT_WINDOW_PERIODS,
-  calloutsInWindow,
-  echoThrough,
-  expect,
-  HEADER_SERVICE_AUTHORITY,
-  HEADER_SERVICE_PATH,
-  test,
-  timing,
-  unique,
-  untilInjected,
-  uniqueServicePath,
-  valuesOf,
-} from '../fixtures';
+import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoThrough, expect, HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, test, timing, unique, untilInjected, uniqueServicePath, valuesOf } from '../fixtures';
 
 test('a value changed at the header service reaches the upstream within two tick periods', async ({ proxyRequest, headerService }) => {
   const first = unique('tok-a');

@@ -9,21 +9,7 @@
  * sharing proved by a listener added after the service failed that still injects only when it
  * shares the vm_id.
  */
-import {
-  CALLOUT_WINDOW_PERIODS,
-  calloutsInWindow,
-  echoAt,
-  echoThrough,
-  expect,
-  SECOND_LISTENER_PORT,
-  statusThrough,
-  test,
-  timing,
-  unique,
-  untilInjected,
-  uniqueServicePath,
-  valuesOf,
-} from '../fixtures';
+import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoAt, echoThrough, expect, SECOND_LISTENER_PORT, statusThrough, test, timing, unique, untilInjected, uniqueServicePath, valuesOf } from '../fixtures';
 
 const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';
 
