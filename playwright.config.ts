@@ -10,6 +10,7 @@ import { SELFTEST_PROJECT } from './report/projects';
 import { selectImplementation } from './implementations';
 import { selectDelivery } from './proxy/delivery';
 import { configureTestcontainers } from './engine/testcontainers-env';
+import { candidateEntriesSync } from './engine/release-index';
 import { settings } from './runner/settings';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
@@ -18,6 +19,9 @@ ensureRunId();
 
 const allEntries = loadEntries();
 const entries = selectEntries(allEntries, settings.versions);
+// EWC_CANDIDATES: releases no entry names yet, as columns marked `candidate` (project metadata, so
+// every report and a merge of shards see it). Asked once, here in the runner; workers read the result.
+const candidates = candidateEntriesSync(allEntries);
 const filterVariant = settings.filterVariant;
 const filterImplementation = selectImplementation(settings.filter);
 const delivery = selectDelivery(settings.delivery);
@@ -54,8 +58,9 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     // Container modules keep their focused test next to them (proxy/, peer/).
     ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
     ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery } })),
+    ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant, filterImplementation, delivery } })),
     // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
     // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
-    ...istioWiringProjects(entries, allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
+    ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
   ],
 });

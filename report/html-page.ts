@@ -36,6 +36,8 @@ table.grid { border-collapse: separate; border-spacing: 0; table-layout: fixed; 
 .grid thead { position: sticky; top: 0; z-index: 3; }
 .grid thead th { background: #f6f8fa; font-weight: 600; border-bottom: 1px solid var(--line); }
 .grid thead tr.kinds th { font-weight: normal; color: var(--muted); font-size: 11px; height: 18px; border-left: 1px solid var(--line); }
+.grid thead th .cand { display: block; font-size: 9px; font-weight: 600; text-transform: uppercase; color: #9a6700; }
+.grid thead th.candidate { box-shadow: inset 0 3px 0 #d4a72c; }
 .grid thead th.unavailable { color: var(--muted); font-weight: normal; font-size: 11px; background: repeating-linear-gradient(135deg, #f6f8fa 0 4px, #e6e9ed 4px 6px); }
 .grid .case-col { position: sticky; left: 0; z-index: 2; text-align: left; text-overflow: ellipsis; background: #fff; padding-left: 6px; }
 .grid thead .case-col { z-index: 4; background: #f6f8fa; }

@@ -91,12 +91,15 @@ export class MatrixBuilder {
   // Every distinct annotation text seen; one is picked deterministically at the end (they agree in practice).
   private readonly proxyFacts = new Map<string, Set<string>>();
   private readonly filterFacts = new Set<string>();
+  // Candidate columns, from their project's metadata (set by playwright.config.ts; blob reports keep it).
+  private candidates = new Set<string>();
 
   onBegin(config: FullConfig, suite: Suite): void {
     // merge-reports gives one project suite per shard under the same name: dedupe, keep config order.
     const inSuite = new Set(suite.suites.map((s) => s.project()?.name ?? s.title));
     const names = [...config.projects.map((p) => p.name), ...inSuite];
     this.projectOrder = [...new Set(names)].filter((n) => n !== SELFTEST_PROJECT && inSuite.has(n));
+    this.candidates = new Set(config.projects.filter((p) => p.metadata?.candidate === true).map((p) => p.name));
     for (const test of suite.allTests()) {
       const project = projectOf(test);
       if (project === SELFTEST_PROJECT) continue;
@@ -184,9 +187,10 @@ export class MatrixBuilder {
 
   private proxy(id: string): MatrixProxy {
     const text = [...(this.proxyFacts.get(id) ?? [])].sort()[0];
-    if (!text) return { id, available: null, reason: 'no case of this proxy reported its facts (none ran far enough)' };
+    const candidate = this.candidates.has(id) ? { candidate: true as const } : {};
+    if (!text) return { id, available: null, ...candidate, reason: 'no case of this proxy reported its facts (none ran far enough)' };
     const f = JSON.parse(text) as Partial<MatrixProxy>;
-    const out: MatrixProxy = { id, available: typeof f.available === 'boolean' ? f.available : null };
+    const out: MatrixProxy = { id, available: typeof f.available === 'boolean' ? f.available : null, ...candidate };
     if (f.id && f.id !== id) out.entryId = f.id;
     for (const k of ['image', 'imageId', 'source', 'versionLine', 'reason', 'delivery'] as const) if (typeof f[k] === 'string') out[k] = f[k];
     if (Array.isArray(f.wasmRuntimes)) out.wasmRuntimes = f.wasmRuntimes.map(String);

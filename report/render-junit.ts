@@ -44,7 +44,7 @@ export function renderJunit(m: Matrix): string {
     const skipped = cells.filter(({ cell }) => cell.status !== 'passed' && cell.status !== 'failed' && cell.status !== 'flaky').length;
     const ms = cells.reduce((n, { cell }) => n + cell.durationMs, 0);
     Object.assign(total, { tests: total.tests + cells.length, failures: total.failures + failures, skipped: total.skipped + skipped, ms: total.ms + ms });
-    const props = [['image', p.image], ['versionLine', p.versionLine], ['available', p.available === null ? undefined : String(p.available)], ['reason', p.reason]]
+    const props = [['candidate', p.candidate ? 'true' : undefined], ['image', p.image], ['versionLine', p.versionLine], ['available', p.available === null ? undefined : String(p.available)], ['reason', p.reason]]
       .filter((kv): kv is [string, string] => kv[1] !== undefined)
       .map(([k, v]) => `      <property name="${k}" value="${escapeXml(v)}"/>`);
     suites.push(

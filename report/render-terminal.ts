@@ -31,10 +31,14 @@ export function renderTerminal(m: Matrix): string {
     for (const d of m.filter.differences) out.push(`    differs: ${d.what} (${d.why})`);
   }
   out.push('');
-  for (const p of m.proxies) out.push(`  ${p.id.padEnd(16)} ${describeProxy(p)}`);
+  for (const p of m.proxies) out.push(`  ${p.id.padEnd(16)} ${p.candidate ? 'candidate: ' : ''}${describeProxy(p)}`);
+  const candidates = m.proxies.filter((p) => p.candidate).map((p) => p.id);
+  if (candidates.length) out.push(`  candidate columns (EWC_CANDIDATES: releases no entry names; never a baseline): ${candidates.join(', ')}`);
   const width = Math.max(20, ...m.cases.map((c) => c.id.length));
-  const col = Math.max(7, ...m.proxies.map((p) => p.id.length)) + 2;
-  out.push('', `${'case'.padEnd(width)}  ${m.proxies.map((p) => p.id.padEnd(col)).join('')}`.trimEnd());
+  // A candidate column's head carries a `*` (the list above says what it means).
+  const head = (p: MatrixProxy): string => (p.candidate ? `${p.id}*` : p.id);
+  const col = Math.max(7, ...m.proxies.map((p) => head(p).length)) + 2;
+  out.push('', `${'case'.padEnd(width)}  ${m.proxies.map((p) => head(p).padEnd(col)).join('')}`.trimEnd());
   for (const c of m.cases) out.push(`${c.id.padEnd(width)}  ${m.proxies.map((p) => CELL_LABEL[c.cells[p.id].status].padEnd(col)).join('')}`.trimEnd());
 
   // Skips usually share one reason per column (an image that is not available): one line per reason.
@@ -48,7 +52,7 @@ export function renderTerminal(m: Matrix): string {
         const key = cell.status === 'skipped' ? `${p.id}: skipped: ${firstLine(cell.skipReason) || 'no reason given'}` : `${p.id}: ${cell.status}`;
         skips.set(key, (skips.get(key) ?? 0) + 1);
       } else if (cell.status !== 'passed') {
-        failures.push(`${p.id}: ${CELL_LABEL[cell.status]}: ${c.id}${cell.error ? `: ${firstLine(cell.error)}` : ''}`);
+        failures.push(`${p.id}${p.candidate ? ' (candidate)' : ''}: ${CELL_LABEL[cell.status]}: ${c.id}${cell.error ? `: ${firstLine(cell.error)}` : ''}`);
       }
     }
   }

@@ -33,6 +33,8 @@ export interface MatrixProxy {
   versionLine?: string;
   wasmRuntimes?: string[];
   reason?: string;
+  /** A candidate column (EWC_CANDIDATES): a release no entry of envoy-versions/ names; never a baseline. Absent on entries. */
+  candidate?: true;
   /** How this column's Envoy got the module: local file, remote fetch, or ECDS (proxy/delivery.ts); absent in matrices written before the axis (local). */
   delivery?: string;
 }

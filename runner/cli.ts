@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { istioWiringProjects, loadEntries } from '../envoy-versions';
+import { candidateEntriesSync } from '../engine/release-index';
 import { type FilterImplementation, implementationById, UnknownImplementationError } from '../implementations';
 
 /** Prints `[tag] why` and the usage text, exits 2. */
@@ -106,10 +107,16 @@ export function implementationNamed(id: string, fail: (why: string) => never, pr
   }
 }
 
-/** Every Playwright project that runs a proxy: entry ids and the istio `-wiring` projects. */
+/** Every Playwright project that runs a proxy: entry ids, the candidate columns of EWC_CANDIDATES, and the istio `-wiring` projects. */
 export function proxyProjectIds(): string[] {
   const all = loadEntries();
-  return [...all.map((e) => e.id), ...istioWiringProjects(all, all).map((p) => p.name)];
+  const candidates = candidateEntriesSync(all);
+  return [...all.map((e) => e.id), ...candidates.map((e) => e.id), ...istioWiringProjects([...all, ...candidates], all).map((p) => p.name)];
+}
+
+/** The candidate columns EWC_CANDIDATES adds (resolved once per run), by id. */
+export function candidateIds(): string[] {
+  return candidateEntriesSync(loadEntries()).map((e) => e.id);
 }
 
 /** The message for an id that is not a proxy project, or null when it is one. */

@@ -18,6 +18,8 @@ const repoRoot = path.resolve(__dirname, '..');
 /** Every EWC_* variable: the names a command may set for the runs it starts (runPlaywright's env). */
 export type SettingVariable =
   | 'EWC_VERSIONS'
+  | 'EWC_CANDIDATES'
+  | 'EWC_CANDIDATES_RESOLVED'
   | 'EWC_ALLOW_PULL'
   | 'EWC_REGISTRY'
   | 'EWC_DELIVERY'
@@ -48,6 +50,21 @@ export const settings = {
   /** EWC_VERSIONS: comma-separated matrix entry ids to run. Default: every entry. */
   get versions(): string | undefined {
     return read('EWC_VERSIONS');
+  },
+  /** EWC_CANDIDATES: candidate columns, `latest` or releases (`1.39.1,istio-1.32.0`), as given (envoy-versions/releases.ts checks it). Default: none. */
+  get candidates(): string | undefined {
+    return read('EWC_CANDIDATES')?.trim() || undefined;
+  },
+  /**
+   * EWC_CANDIDATES_RESOLVED: the candidate entries (JSON) EWC_CANDIDATES resolved to, written once by
+   * the process that asked the index (the runner, or the command that starts it), inherited by
+   * workers and children so none asks again. Default: unset (not resolved yet).
+   */
+  get candidatesResolved(): string | undefined {
+    return read('EWC_CANDIDATES_RESOLVED');
+  },
+  set candidatesResolved(json: string) {
+    process.env.EWC_CANDIDATES_RESOLVED = json;
   },
   /** EWC_ALLOW_PULL=1: official images may be pulled. Default: off. */
   get allowPull(): boolean {

@@ -6,6 +6,7 @@
  */
 import { loadEntries, selectEntries } from '../envoy-versions';
 import { resolveProxy, type ResolvedProxy } from '../engine/images';
+import { candidateEntries } from '../engine/release-index';
 import { prepareRun } from './prepare';
 import { configureTestcontainers } from '../engine/testcontainers-env';
 import { settings } from './settings';
@@ -16,7 +17,9 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 export async function setup(): Promise<ResolvedProxy[]> {
   const t0 = Date.now();
-  const entries = selectEntries(loadEntries(), settings.versions);
+  const all = loadEntries();
+  // Candidate columns (EWC_CANDIDATES) are set up exactly like entries; resolved here once, the run inherits the result.
+  const entries = [...selectEntries(all, settings.versions), ...(await candidateEntries(all))];
   await prepareRun();
   let downloads = 0;
   let builds = 0;
@@ -30,7 +33,7 @@ export async function setup(): Promise<ResolvedProxy[]> {
     });
     results.push(r);
     const what = r.available ? `${r.image} (${r.source}): ${r.versionLine.replace(/^.*version: /, '')}` : `not runnable here: ${r.reason}`;
-    console.log(`[setup] ${entry.id.padEnd(14)} ${seconds(Date.now() - t).padStart(7)}  ${what}`);
+    console.log(`[setup] ${entry.id.padEnd(14)} ${seconds(Date.now() - t).padStart(7)}  ${entry.candidate ? '(candidate) ' : ''}${what}`);
   }
   console.log(`[setup] done in ${seconds(Date.now() - t0)}: ${downloads} wheel downloads, ${builds} image builds, ${results.filter((r) => r.available).length}/${results.length} entries runnable`);
   return results;

