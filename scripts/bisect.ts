@@ -10,21 +10,14 @@
  */
 import { loadEntries } from '../envoy-versions';
 import { releaseIndex } from '../engine/release-index';
-import { configureTestcontainers } from '../engine/testcontainers-env';
 import { BisectRefusal, bisect, bisectOrder, outcomeLines, parseRelease, playwrightStep, projectFor } from '../runner/bisect';
 import { commandArgs, implementationNamed, usageError } from '../runner/cli';
 
-configureTestcontainers();
-
 const USAGE = 'npm run bisect -- --good <version> --bad <version> [--grep <case>] [--filter <implementation>]';
+/** Two releases and, optionally, which cases (a Playwright --grep) and which filter implementation. */
+const OPTIONS = { good: { type: 'string' }, bad: { type: 'string' }, grep: { type: 'string' }, filter: { type: 'string' } } as const;
+const { values: args } = commandArgs('bisect', USAGE, process.argv.slice(2), OPTIONS);
 const usage = (why: string): never => usageError('bisect', USAGE, why);
-
-const { values: args } = commandArgs('bisect', USAGE, process.argv.slice(2), {
-  good: { type: 'string' },
-  bad: { type: 'string' },
-  grep: { type: 'string' },
-  filter: { type: 'string' },
-});
 
 async function main(): Promise<void> {
   const goodArg = args.good ?? usage('--good is required');

@@ -19,5 +19,10 @@ export default defineConfig({
   timeout: 10_000,
   reporter: [['../../report/matrix-reporter.ts', { outputDir: reportDir }]],
   // EWC_SAMPLE_UNAVAILABLE=1 adds a column no case can run on (an image that cannot be had), as istio columns are here.
-  projects: [{ name: 'envoy-9.0.0' }, { name: 'envoy-9.1.0' }, ...(process.env.EWC_SAMPLE_UNAVAILABLE === '1' ? [{ name: 'istio-9.9.0' }] : [])],
+  // EWC_SAMPLE_CANDIDATE=1 makes envoy-9.1.0 a candidate column, marked as playwright.config.ts marks one (project metadata).
+  projects: [
+    { name: 'envoy-9.0.0' },
+    { name: 'envoy-9.1.0', ...(process.env.EWC_SAMPLE_CANDIDATE === '1' ? { metadata: { candidate: true } } : {}) },
+    ...(process.env.EWC_SAMPLE_UNAVAILABLE === '1' ? [{ name: 'istio-9.9.0' }] : []),
+  ],
 });
