@@ -26,10 +26,12 @@ const MAY_IMPORT: Record<string, string[]> = {
   implementations: [],
   // What commands share: runs, setup, the filter build, the command line.
   runner: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
-  scripts: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
+  // The differential fuzzer: the oracle, the generator, the Node proxy-wasm host (loads the builds).
+  fuzz: ['abi', 'implementations'],
+  scripts: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fuzz'],
   // bench:suite times the runs runner/ starts and reads their matrix; bench:overhead loads an ABI probe.
   bench: ['runner', 'engine', 'proxy', 'peer', 'envoy-versions', 'implementations', 'report', 'abi'],
-  tests: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fixtures', 'vocabulary'],
+  tests: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fixtures', 'vocabulary', 'fuzz'],
 };
 
 function tsFiles(dir: string): string[] {
@@ -49,7 +51,7 @@ function importedRooms(file: string): Array<{ room: string; spec: string; settin
 }
 
 test('every room says in its README what lives there and who may import it', () => {
-  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'runner', 'scripts', 'report', 'tests', 'filter', 'implementations'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
+  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'runner', 'scripts', 'report', 'tests', 'filter', 'implementations', 'fuzz'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
   expect(missing).toEqual([]);
 });
 
@@ -70,7 +72,7 @@ test('runner/settings.ts is a leaf: it imports nothing of the project', () => {
 });
 
 test('only runner/settings.ts reads EWC_* variables from the environment (tests aside)', () => {
-  const readers = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'suites', 'report', 'abi', 'envoy-versions', 'implementations', 'runner', 'scripts', 'bench']
+  const readers = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'suites', 'report', 'abi', 'envoy-versions', 'implementations', 'runner', 'scripts', 'bench', 'fuzz']
     .flatMap((room) => tsFiles(path.join(repoRoot, room)))
     .concat(path.join(repoRoot, 'playwright.config.ts'))
     .filter((f) => f !== SETTINGS && !f.endsWith('.spec.ts'))

@@ -1,0 +1,150 @@
+/**
+ * The differential fuzzer (fuzz/): the property with a fixed seed and a bounded count (seconds),
+ * both builds in the Node proxy-wasm host against the oracle; and, class by class, the oracle's
+ * verdict for a hand-written answer is the contract's line (filter/README.md, Header service
+ * contract and Hostile answers).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { IMPLEMENTATIONS, variantWasmPath } from '../implementations';
+import { cpBytes, showBytes, utf8 } from '../fuzz/answers';
+import { describe, runDifferential } from '../fuzz/differential';
+import { type AnswerVerdict, type ByteHeaders, expectAnswer, expectRequest, lineMatches, type PluginSettings, showRule } from '../fuzz/oracle';
+
+const ROOT = join(__dirname, '..');
+
+/** The oracle's verdicts for a 200 answer with this body (a byte string). */
+function verdicts(body: string, status = 200): AnswerVerdict[] {
+  return expectAnswer({ status, body: new Uint8Array(Buffer.from(body, 'latin1')) }).alternatives;
+}
+/** The one refusal line the contract gives for this body, exactly. */
+function refusal(body: string, status = 200): string {
+  const v = verdicts(body, status);
+  expect(v, showBytes(body)).toHaveLength(1);
+  if (v[0].kind !== 'refused') throw new Error(`accepted: ${showBytes(body)}`);
+  return showRule(v[0].line);
+}
+/** The one set the contract makes of this body. */
+function accepted(body: string): ByteHeaders {
+  const v = verdicts(body);
+  expect(v, showBytes(body)).toHaveLength(1);
+  if (v[0].kind !== 'accepted') throw new Error(`refused: ${showRule(v[0].line)}`);
+  return v[0].set;
+}
+/** A refusal whose wording the contract leaves partly open: the oracle's pattern takes `line` and not `wrong`. */
+function refusedLike(body: string, line: string, wrong: string): void {
+  const v = verdicts(body);
+  expect(v.every((a) => a.kind === 'refused')).toBe(true);
+  expect(v.some((a) => a.kind === 'refused' && lineMatches(a.line, `callout failed: invalid body: ${line}`))).toBe(true);
+  expect(v.some((a) => a.kind === 'refused' && lineMatches(a.line, `callout failed: invalid body: ${wrong}`))).toBe(false);
+}
+const bad = (why: string): string => `callout failed: invalid body: ${why}`;
+
+test.describe('the oracle, class by class', () => {
+  test('valid set: names lowercased, values byte for byte (UTF-8 text, HTAB, visible ASCII)', () => {
+    expect(accepted('{"Authorization":"Bearer x","X-AnotherSecretHeader":"\\tv\\u00e9 ~"}')).toEqual([
+      ['authorization', 'Bearer x'],
+      ['x-anothersecretheader', `\tv${cpBytes(0xe9)} ~`],
+    ]);
+    expect(accepted('{}')).toEqual([]);
+  });
+
+  test('status: anything but 200 is status=<code>, whatever the body', () => {
+    expect(refusal('{"a":"b"}', 503)).toBe('callout failed: status=503');
+    expect(refusal('', 204)).toBe('callout failed: status=204');
+  });
+
+  test('whitespace: JSON\'s four bytes anywhere between tokens; any other byte is not JSON', () => {
+    expect(accepted(' \t\r\n{\t"a"\n:\r"b" }\n')).toEqual([['a', 'b']]);
+    refusedLike('{\f"a":"b"}', 'not JSON (unexpected character at offset 1)', 'empty body');
+    refusedLike(`{${cpBytes(0xa0)}"a":"b"}`, 'not JSON (x at offset 1)', 'not a JSON object (object)');
+  });
+
+  test('escapes: every RFC 8259 escape, \\u above 0x7F and surrogate pairs decoded to UTF-8; control escapes are bad values', () => {
+    expect(accepted('{"a":"\\"\\\\\\/\\t\\u0041\\u00e9\\u20AC\\ud83d\\ude00"}')).toEqual([['a', `"\\/\tA${cpBytes(0xe9)}${cpBytes(0x20ac)}${cpBytes(0x1f600)}`]]);
+    expect(accepted('{"\\u0058-A":"v"}')).toEqual([['x-a', 'v']]);
+    for (const e of ['\\n', '\\r', '\\u0000', '\\b', '\\f', '\\u001f', '\\u007f']) expect(refusal(`{"X-V":"a${e}b"}`)).toBe(bad('invalid value for header "x-v"'));
+    refusedLike('{"a":"\\x41"}', 'not JSON (invalid escape at offset 6)', 'invalid value for header "a"');
+  });
+
+  test('lone surrogates: the contract is silent; the oracle allows not JSON, or U+FFFD, and says so', () => {
+    const e = expectAnswer({ status: 200, body: new Uint8Array(Buffer.from('{"a":"\\ud800"}')) });
+    expect(e.questions).toContain('lone-surrogate');
+    expect(e.alternatives).toContainEqual({ kind: 'accepted', set: [['a', cpBytes(0xfffd)]] });
+    expect(e.alternatives.some((a) => a.kind === 'refused' && lineMatches(a.line, bad('not JSON (lone surrogate at offset 6)')))).toBe(true);
+  });
+
+  test('numbers, literals, nesting: a value that is no string is refused naming its key', () => {
+    refusedLike('{"X-N":1}', 'value of "X-N" is not a string (number)', 'value of "x-n" is not a string (number)');
+    refusedLike('{"a":{"b":"c"}}', 'value of "a" is not a string (object)', 'not JSON (x at offset 1)');
+    refusedLike('{"a":01}', 'not JSON (unexpected character at offset 6)', 'empty body');
+    refusedLike('{"a":+1}', 'not JSON (unexpected character at offset 5)', 'value of "a" is not a string (number)');
+    refusedLike('[{"a":"b"}]', 'not a JSON object (array)', 'not JSON (x at offset 0)');
+  });
+
+  test('trailing bytes: JSON whitespace only', () => {
+    expect(accepted('{} \n')).toEqual([]);
+    refusedLike('{}x', 'not JSON (trailing characters at offset 2)', 'empty body');
+    expect(refusal('')).toBe(bad('empty body'));
+  });
+
+  test('UTF-8: cut, overlong, encoded surrogates and bytes above U+10FFFF are refused; their well-formed neighbours pass', () => {
+    for (const seq of ['\xc3', '\xe2\x82', '\xc0\x80', '\xc1\xbf', '\xe0\x9f\xbf', '\xf0\x8f\xbf\xbf', '\xed\xa0\x80', '\xf4\x90\x80\x80', '\xff', '\x80']) {
+      refusedLike(`{"a":"${seq}"}`, 'not JSON (invalid UTF-8 in string at offset 6)', `invalid value for header "a"`);
+    }
+    for (const seq of ['\xc2\xa0', '\xe0\xa0\x80', '\xed\x9f\xbf', '\xee\x80\x80', '\xf0\x90\x80\x80', '\xf4\x8f\xbf\xbf']) expect(accepted(`{"a":"${seq}"}`)).toEqual([['a', seq]]);
+  });
+
+  test('names: forbidden and framing names in any case, pseudo-headers, non-tokens', () => {
+    expect(refusal('{"Host":"evil"}')).toBe(bad('forbidden header "host"'));
+    expect(refusal('{"Content-Length":"0"}')).toBe(bad('forbidden header "content-length"'));
+    expect(refusal('{"TRANSFER-encoding":"chunked"}')).toBe(bad('forbidden header "transfer-encoding"'));
+    expect(refusal('{"\\u0048ost":"x"}')).toBe(bad('forbidden header "host"'));
+    expect(refusal('{":path":"/x"}')).toBe(bad('invalid header name ":path"'));
+    expect(refusal('{"x idp":"v"}')).toBe(bad('invalid header name "x idp"'));
+    expect(refusal('{"":"v"}')).toBe(bad('invalid header name ""'));
+    expect(accepted('{"Hosts":"v","X-B3-TraceId":"1","Upgrade-Insecure-Requests":"1"}')).toEqual([['hosts', 'v'], ['x-b3-traceid', '1'], ['upgrade-insecure-requests', '1']]);
+  });
+
+  test('sizes in bytes: body 65536, names and values 8192 with multi-byte text, 64 headers', () => {
+    const pad = (n: number): string => `{"a":"b"${' '.repeat(n - 9)}}`;
+    expect(accepted(pad(65536))).toEqual([['a', 'b']]);
+    expect(refusal(pad(65537))).toBe(bad('body too large: 65537 bytes (limit 65536)'));
+    // "x-e" (3 bytes) + 4094 two-byte é = 8191 bytes; one more byte is over.
+    const e = utf8('é').repeat(4094);
+    expect(accepted(`{"X-E":"${e}"}`)).toHaveLength(1);
+    expect(accepted(`{"X-E":"${e}a"}`)).toHaveLength(1);
+    expect(refusal(`{"X-E":"${e}ab"}`)).toBe(bad('headers too large: over 8192 bytes at "x-e"'));
+    const many = (n: number): string => `{${Array.from({ length: n }, (_, i) => `"h${i}":"v"`).join(',')}}`;
+    expect(accepted(many(64))).toHaveLength(64);
+    expect(refusal(many(65))).toBe(bad('too many headers: 65 (limit 64)'));
+  });
+
+  test('duplicates: equal ignoring case, also through an escape', () => {
+    expect(refusal('{"X-A":"1","x-a":"2"}')).toBe(bad('duplicate header "x-a"'));
+    expect(refusal('{"x-a":"1","x-\\u0041":"2"}')).toBe(bad('duplicate header "x-a"'));
+  });
+
+  test('a refused answer keeps the last good set; overwrite and on_missing_headers decide the request', () => {
+    const s: PluginSettings = { overwrite: true, onMissing: 'deny', expiryMs: 30000 };
+    const client: ByteHeaders = [[':path', '/'], ['X-Token', 'client']];
+    expect(expectRequest([['x-token', 'ours']], client, s)).toEqual({ headers: [[':path', '/'], ['x-token', 'ours']], local: null, line: 'injected headers=1' });
+    expect(expectRequest([['x-token', 'ours']], client, { ...s, overwrite: false })).toEqual({ headers: [[':path', '/'], ['x-token', 'client']], local: null, line: 'injected headers=0' });
+    expect(expectRequest(null, client, s).local).toEqual({ status: 503, body: 'header-augmenter: no headers available (never fetched)\n', contentType: 'text/plain' });
+  });
+});
+
+test('both builds agree with the oracle and with each other on generated answers (fixed seed)', async () => {
+  test.setTimeout(600_000);
+  for (const impl of IMPLEMENTATIONS) {
+    // A fresh checkout: build what is missing (the Rust build may install Debian's rustc first).
+    if (!existsSync(variantWasmPath(impl, 'none'))) execFileSync(process.execPath, [join(ROOT, impl.buildScript)], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const run = await runDifferential({ count: 2000, seed: 23, shrinkLimit: 3 });
+  expect(run.shrunk.map(describe).join('\n\n')).toBe('');
+  expect(run.disagreements).toHaveLength(0);
+  // Every class of the generator was drawn.
+  expect([...run.byClass.keys()].sort()).toEqual(['duplicate', 'escape', 'mixed', 'name', 'root', 'size', 'status', 'structure', 'utf8', 'valid', 'value', 'value-type', 'whitespace']);
+});
