@@ -142,7 +142,8 @@ export interface ResolvedCandidates {
 }
 
 /**
- * The candidate columns EWC_CANDIDATES names: `latest` (per kind the index covers, the newest
+ * The candidate columns EWC_CANDIDATES names: `latest` (per kind the index covers, or one kind:
+ * `envoy-latest`, `istio-latest`; the newest
  * release the matrix lacks, when it is newer than the newest entry; none: said, nothing added), or
  * releases (`1.39.1`, `envoy-1.39.1`, `istio-1.32.0`), each of which must be on the index and not
  * already an entry. An unknown release is an error listing what the index has.
@@ -153,8 +154,10 @@ export function resolveCandidates(spec: string, entries: ProxyEntry[], index: Re
   const found = discover(entries, index);
   const has = (kind: ProxyKind): string => found.filter((r) => r.kind === kind).map((r) => r.version).join(', ') || 'nothing';
   for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (item === 'latest') {
-      for (const kind of [...new Set(found.map((r) => r.kind))]) {
+    const latest = /^(?:(envoy|istio)-)?latest$/.exec(item);
+    if (latest) {
+      const kinds = latest[1] ? [latest[1] as ProxyKind] : [...new Set(found.map((r) => r.kind))];
+      for (const kind of kinds) {
         const newer = found.filter((r) => r.kind === kind && r.newer && !r.entry);
         const newest = newestEntry(entries, kind);
         if (!newer.length) notes.push(`latest: no ${kind} release newer than the newest entry ${newest?.id ?? '(none)'} (${index.sources.join('; ')} has: ${has(kind)}); no ${kind} candidate column added`);

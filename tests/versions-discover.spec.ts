@@ -133,6 +133,7 @@ test('EWC_ALLOW_PULL=1: tags read from a registry (v2 tags/list, its token chall
       ['envoy-1.41.0', 'envoyproxy/envoy:v1.41.0', '-', '1.41.0', true],
       ['istio-1.32.0', 'istio/proxyv2:1.32.0', '-', '1.40', true],
     ]);
+    expect(resolveCandidates('istio-latest', entries, index).entries.map((e) => e.id)).toEqual(['istio-1.32.0']);
     expect(discoverLines(entries, index)).toContainEqual(expect.stringMatching(/^istio-1\.32\.0\s+image\s+not in the matrix\s+NEWER than the newest entry istio-1\.31\.0  -> EWC_CANDIDATES=istio-1\.32\.0$/));
   } finally {
     server.close();
