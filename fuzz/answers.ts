@@ -295,20 +295,11 @@ const mixed = tag('mixed', object(fc.array(anyMember, { maxLength: 6 })));
 
 /** Every class, with the plugin settings and request around the answer. */
 export function fuzzCase(): fc.Arbitrary<FuzzCase> {
-  const body = fc.oneof(
-    { arbitrary: valid, weight: 3 },
-    { arbitrary: whitespace, weight: 1 },
-    { arbitrary: escapes, weight: 2 },
-    { arbitrary: valueTypes, weight: 1 },
-    { arbitrary: roots, weight: 1 },
-    { arbitrary: structure, weight: 2 },
-    { arbitrary: utf8Class, weight: 2 },
-    { arbitrary: names, weight: 2 },
-    { arbitrary: values, weight: 1 },
-    { arbitrary: sizes, weight: 1 },
-    { arbitrary: duplicates, weight: 1 },
-    { arbitrary: mixed, weight: 2 },
-  );
+  const weighted: Array<[fc.Arbitrary<Tagged>, number]> = [
+    [valid, 3], [whitespace, 1], [escapes, 2], [valueTypes, 1], [roots, 1], [structure, 2],
+    [utf8Class, 2], [names, 2], [values, 1], [sizes, 1], [duplicates, 1], [mixed, 2],
+  ];
+  const body = fc.oneof(...weighted.map(([arbitrary, weight]) => ({ arbitrary, weight })));
   const status = fc.oneof({ arbitrary: fc.constant(200), weight: 12 }, { arbitrary: fc.constantFrom(...STATUSES), weight: 1 });
   return fc
     .record({

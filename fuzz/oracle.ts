@@ -245,19 +245,31 @@ function parseJson(body: Uint8Array, skipBom: boolean, replaceLone = false): Par
       while (digit()) pos++;
     }
   };
+  /** The rest of an object or array after its opening byte: items, commas, then `close`. */
+  const items = (close: number, type: 'object' | 'array', depth: number, item: () => void): JsonValue => {
+    pos++;
+    ws();
+    if (body[pos] === close) {
+      pos++;
+      return { type, depth };
+    }
+    for (;;) {
+      item();
+      ws();
+      if (body[pos] === 0x2c) pos++;
+      else if (body[pos] === close) {
+        pos++;
+        return { type, depth };
+      } else syntax();
+    }
+  };
   const value = (depth: number, root: boolean): JsonValue => {
     ws();
     if (pos >= body.length) syntax();
     const b = body[pos];
     if (depth > maxDepth) maxDepth = depth;
-    if (b === 0x7b) {
-      pos++;
-      ws();
-      if (body[pos] === 0x7d) {
-        pos++;
-        return { type: 'object', depth };
-      }
-      for (;;) {
+    if (b === 0x7b)
+      return items(0x7d, 'object', depth, () => {
         ws();
         if (body[pos] !== 0x22) syntax();
         const k = str();
@@ -266,39 +278,8 @@ function parseJson(body: Uint8Array, skipBom: boolean, replaceLone = false): Par
         pos++;
         const v = value(depth + 1, false);
         if (root) members.push({ key: k.bytes, keyLoneSurrogate: k.loneSurrogate, value: v });
-        ws();
-        if (body[pos] === 0x2c) {
-          pos++;
-          continue;
-        }
-        if (body[pos] === 0x7d) {
-          pos++;
-          return { type: 'object', depth };
-        }
-        syntax();
-      }
-    }
-    if (b === 0x5b) {
-      pos++;
-      ws();
-      if (body[pos] === 0x5d) {
-        pos++;
-        return { type: 'array', depth };
-      }
-      for (;;) {
-        value(depth + 1, false);
-        ws();
-        if (body[pos] === 0x2c) {
-          pos++;
-          continue;
-        }
-        if (body[pos] === 0x5d) {
-          pos++;
-          return { type: 'array', depth };
-        }
-        syntax();
-      }
-    }
+      });
+    if (b === 0x5b) return items(0x5d, 'array', depth, () => value(depth + 1, false));
     if (b === 0x22) return { type: 'string', ...str() };
     if (b === 0x74) return expect('true'), { type: 'true', depth };
     if (b === 0x66) return expect('false'), { type: 'false', depth };
