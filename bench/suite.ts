@@ -6,7 +6,8 @@
  * per column the Envoy start-to-ready and the column's wall time; the 10 slowest cases with their
  * time split by kind of wait (engine/time-spent.ts); and the slope in seconds per added column, from
  * a second run of the first column alone. Every run must pass: a time of a failing matrix is not a
- * figure. --smoke: one column, one suite file, two workers, no slope (seconds: npm test runs it).
+ * figure. CPU-seconds are split by who spent them (Envoy, peers, Playwright, Docker daemons).
+ * --smoke: one column, one suite file, two workers, no slope (seconds: npm test runs it).
  * Not a timed test.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { SPENDS } from '../engine/time-spent';
 import { commandArgs, proxyProjectIds, unknownProjectMessage, usageError } from '../runner/cli';
 import { runPlaywright } from '../runner/run-playwright';
 import type { Matrix } from '../report/schema';
+import { type CpuSeconds, describeCpu, startCpuAccounting } from './cpu-accounting';
 
 const USAGE = 'npm run bench:suite -- [--project=<id> ...] [--workers 2,1] [--no-slope] [--cold] [--smoke]';
 const SMOKE_SUITE = 'suites/header-injection.spec.ts';
@@ -54,6 +56,8 @@ interface MatrixRun {
   wallMs: number;
   /** Share of the machine's CPU time busy during the run (all cores): how much room more workers would have. */
   cpuBusy: number;
+  /** CPU-seconds by who spent them (bench/cpu-accounting.ts). */
+  cpu: CpuSeconds | undefined;
   matrix: Matrix;
 }
 
@@ -77,10 +81,12 @@ async function runMatrix(workers: number, projectIds: string[], files: string[],
   const args = [...projectIds.map((p) => `--project=${p}`), ...files];
   const t = Date.now();
   const cpu0 = cpuTimes();
+  const accounting = startCpuAccounting();
   const code = await runPlaywright(args, { EWC_SELFTESTS: '0', EWC_WORKERS: String(workers), EWC_REPORTS_ROOT: root }, undefined, path.join(root, 'run.log'));
   const wallMs = Date.now() - t;
   const cpu1 = cpuTimes();
   const cpuBusy = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
+  const cpu = await accounting.stop();
   try {
     if (code === 130) process.exit(130);
     const matrixFile = path.join(root, 'matrix', 'matrix.json');
@@ -88,7 +94,7 @@ async function runMatrix(workers: number, projectIds: string[], files: string[],
     const matrix = JSON.parse(fs.readFileSync(matrixFile, 'utf8')) as Matrix;
     if (code !== 0 || matrix.counts.failed || matrix.counts.interrupted || matrix.counts.flaky)
       throw new Error(`the ${tag} run did not pass (exit ${code}, counts ${JSON.stringify(matrix.counts)}): its time is not a figure`);
-    return { workers, projects: matrix.proxies.map((p) => p.id), wallMs, cpuBusy, matrix };
+    return { workers, projects: matrix.proxies.map((p) => p.id), wallMs, cpuBusy, cpu, matrix };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -127,6 +133,7 @@ function report(run: MatrixRun, lines: string[]): void {
   };
   const cols = columnsOf(run);
   say(`matrix with ${run.workers} worker${run.workers > 1 ? 's' : ''}: ${s1(run.wallMs)} wall for ${cols.length} runnable columns, ${run.matrix.counts.passed} passed, ${run.matrix.counts.skipped} skipped; CPU ${(run.cpuBusy * 100).toFixed(0)}% busy (${os.cpus().length} cores)`);
+  say(`  ${describeCpu(run.cpu, cols.length)}`);
   say(`  ${'column'.padEnd(22)}${'cases'.padStart(6)}${'case time'.padStart(11)}${'wall'.padStart(9)}${'Envoy start-to-ready (median, n)'.padStart(34)}`);
   for (const c of cols) say(`  ${c.id.padEnd(22)}${String(c.cases).padStart(6)}${s1(c.caseMs).padStart(11)}${s1(c.wallMs).padStart(9)}${`${Math.round(median(c.envoyStartMs))} ms, ${c.envoyStartMs.length}`.padStart(34)}`);
   // Where all case time went, by kind; "other" is requests, expect.poll and the cases' own work.
@@ -173,7 +180,7 @@ async function main(): Promise<number> {
     runs.push(r);
     report(r, lines);
   }
-  out.runs = runs.map((r) => ({ workers: r.workers, wallMs: r.wallMs, cpuBusy: r.cpuBusy, columns: columnsOf(r) }));
+  out.runs = runs.map((r) => ({ workers: r.workers, wallMs: r.wallMs, cpuBusy: r.cpuBusy, cpuSeconds: r.cpu, columns: columnsOf(r) }));
   const first = runs[0];
   const columns = columnsOf(first);
   if (!smoke && !args['no-slope'] && columns.length > 1) {

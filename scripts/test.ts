@@ -6,7 +6,8 @@
  * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor, then a smoke run
  * of each benchmark (bench:overhead, bench:suite; seconds). Playwright
  * arguments apply to the first part only; with any given (one version, one case) the rest is left
- * out, as it is with EWC_MUTANTS=0.
+ * out, as it is with EWC_MUTANTS=0. Each stage prints its wall time; the run ends with the table
+ * of stages and the total against the budget CI holds npm test to on a 2-core machine (30 min).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -28,23 +29,44 @@ const runMutants = (args: string[] = []): Promise<number> => runScript('scripts/
 
 const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit ${code})`);
 
+/** What npm test may take on this project's 2-core machine (CI runs it; its limit is 90 min for everything). */
+const BUDGET_MIN = 30;
+const started = Date.now();
+const stages: Array<{ name: string; ms: number; code: number }> = [];
+const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
+
+/** Runs one stage, prints its wall time, and keeps it for the closing table; Ctrl-C (130) ends the run. */
+async function stage(name: string, run: () => Promise<number>): Promise<number> {
+  const t0 = Date.now();
+  const code = await run();
+  if (code === 130) process.exit(130);
+  stages.push({ name, ms: Date.now() - t0, code });
+  console.log(`[test] stage ${name}: ${verdict(code)} in ${minutes(Date.now() - t0)}`);
+  return code;
+}
+
+function printStages(): void {
+  const width = Math.max(...stages.map((s) => s.name.length));
+  for (const s of stages) console.log(`[test]   ${s.name.padEnd(width)}  ${minutes(s.ms).padStart(9)}  ${verdict(s.code)}`);
+  const total = Date.now() - started;
+  console.log(`[test] total ${minutes(total)} of the ${BUDGET_MIN}-minute budget${total > BUDGET_MIN * 60_000 ? ` (over by ${minutes(total - BUDGET_MIN * 60_000)})` : ''}`);
+}
+
 (async () => {
-  const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: repoRoot });
-  if (tsc.status !== 0) {
+  const tsc = await stage('type check', async () => spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: repoRoot }).status ?? 1);
+  if (tsc !== 0) {
     console.error('[test] type check failed');
     process.exit(1);
   }
   console.log('[test] type check passed');
   const args = process.argv.slice(2);
-  const suites = await runPlaywright(args);
-  if (suites === 130) process.exit(130);
+  const suites = await stage('selftests + every suite on every column', () => runPlaywright(args));
   if (args.length || !settings.mutants) {
     process.exitCode = suites;
     return;
   }
   console.log('[test] kill matrix: every mutant against its declared killer cases (npm run mutants)');
-  const mutants = await runMutants();
-  if (mutants === 130) process.exit(130);
+  const mutants = await stage('kill matrix', () => runMutants());
   const parts = [`suites ${verdict(suites)}`, `kill matrix ${verdict(mutants)}`];
   let code = suites || mutants;
 
@@ -52,28 +74,30 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
   const newest = loadEntries().filter((e) => e.kind === 'envoy' && !e.wheelLacksV8).at(-1)!.id;
   for (const impl of IMPLEMENTATIONS.filter((i) => i.id !== DEFAULT_IMPLEMENTATION)) {
     console.log(`[test] ${impl.id} filter: every suite on ${newest} (EWC_FILTER=${impl.id} npm run matrix -- --project ${newest})`);
-    const run = await runPlaywright(['--project', newest], { EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, impl.id) });
-    if (run === 130) process.exit(130);
+    const run = await stage(`${impl.id}: every suite on ${newest}`, () => runPlaywright(['--project', newest], { EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, impl.id) }));
     const subset = impl.testMutants ?? [];
     console.log(`[test] ${impl.id} filter: kill matrix of its ${subset.length ? `${subset.length} most important mutants` : 'mutants'} (all of them: npm run mutants -- --filter ${impl.id})`);
-    const killed = await runMutants(['--filter', impl.id, '--project', newest, ...subset.flatMap((v) => ['--variant', v])]);
-    if (killed === 130) process.exit(130);
+    const killed = await stage(`${impl.id}: kill matrix`, () => runMutants(['--filter', impl.id, '--project', newest, ...subset.flatMap((v) => ['--variant', v])]));
     parts.push(`${impl.id} suites ${verdict(run)}`, `${impl.id} kill matrix ${verdict(killed)}`);
     code ||= run || killed;
   }
   // Every delivery mode but the default: the delivery-sensitive suites on the newest Envoy of each minor.
-  const delivery = await runDeliveryStage(loadEntries());
-  if (delivery.code === 130) process.exit(130);
-  parts.push(...delivery.parts);
-  code ||= delivery.code;
+  let deliveryParts: string[] = [];
+  const deliveryCode = await stage('delivery modes', async () => {
+    const delivery = await runDeliveryStage(loadEntries());
+    deliveryParts = delivery.parts;
+    return delivery.code;
+  });
+  parts.push(...deliveryParts);
+  code ||= deliveryCode;
   // The benchmarks are not timed tests; a smoke run of each proves they still run and print their tables.
   for (const bench of ['overhead', 'suite']) {
     console.log(`[test] bench:${bench} smoke run (npm run bench:${bench} -- --smoke)`);
-    const smoked = await runScript(`bench/${bench}.ts`, ['--smoke']);
-    if (smoked === 130) process.exit(130);
+    const smoked = await stage(`bench:${bench} smoke`, () => runScript(`bench/${bench}.ts`, ['--smoke']));
     parts.push(`bench:${bench} smoke ${verdict(smoked)}`);
     code ||= smoked;
   }
+  printStages();
   console.log(`[test] ${parts.join(', ')}`);
   process.exitCode = code;
 })().catch((e: Error) => {

@@ -100,7 +100,7 @@ for (const probe of PROBES) {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(EnvoyStartError);
+    expect(error, `the start's failure: ${(error as Error | undefined)?.stack ?? String(error)}`).toBeInstanceOf(EnvoyStartError);
     const failure = error as EnvoyStartError;
     expect(failure.exitCode, failure.message).toBe(1);
     expect(failure.message).toContain(`Envoy ${proxyEntry.id} exited with code 1 before it was ready`);
