@@ -3,7 +3,8 @@
  * so suites never read the environment. Settings (runner/settings.ts) are read here, once.
  */
 import { defineConfig } from '@playwright/test';
-import { istioWiringProjects, loadEntries, selectEntries } from './envoy-versions';
+import { istioWiringProjects, loadEntries, selectEntries, type ProxyEntry } from './envoy-versions';
+import { compareReleases } from './envoy-versions/releases';
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
 import { ensureRunId } from './engine/ownership';
 import { SELFTEST_PROJECT } from './report/projects';
@@ -23,6 +24,9 @@ const entries = selectEntries(allEntries, settings.versions);
 // every report and a merge of shards see it). Asked once, here in the runner; workers read the result.
 const candidates = candidateEntriesSync(allEntries);
 const filterVariant = settings.filterVariant;
+// Test-only (EWC_VARIANT_FROM): a regression from a release on, so a bisect has a real boundary to find.
+const variantFrom = settings.variantFrom;
+const variantOf = (entry: ProxyEntry): string => (variantFrom && compareReleases(entry.envoyVersion, variantFrom.release) >= 0 ? variantFrom.variant : filterVariant);
 const filterImplementation = selectImplementation(settings.filter);
 const delivery = selectDelivery(settings.delivery);
 // The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
@@ -57,10 +61,10 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
     // Container modules keep their focused test next to them (proxy/, peer/).
     ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
-    ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery } })),
-    ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant, filterImplementation, delivery } })),
+    ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
+    ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
     // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
     // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
-    ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant, filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
+    ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
   ],
 });

@@ -12,7 +12,7 @@ import { selectImplementation, variantWasmPath } from '../implementations';
 import { selectDelivery } from '../proxy/delivery';
 import { ensurePeerImage } from '../peer/image';
 import { sweep } from '../engine/sweep';
-import { buildFilter } from './filter-build';
+import { buildFilter, buildVariants } from './filter-build';
 import { settings } from './settings';
 
 export async function prepareRun(): Promise<void> {
@@ -24,6 +24,9 @@ export async function prepareRun(): Promise<void> {
   const swept = await sweep();
   if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
   buildFilter(impl, settings.filterVariant);
+  // EWC_VARIANT_FROM (test-only): the columns from that release on load this variant.
+  const from = settings.variantFrom;
+  if (from) buildVariants(impl, [from.variant]);
   // Static ABI check before anything starts: the implementation's marker, and every import against what that ABI provides.
   const expected = impl.abiMarker.replace('proxy_abi_version_', '').replace(/_/g, '.') as AbiVersion;
   const abi = assertFilterAbi(variantWasmPath(impl, 'none'), { expect: expected });

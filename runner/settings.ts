@@ -25,6 +25,7 @@ export type SettingVariable =
   | 'EWC_DELIVERY'
   | 'EWC_FILTER'
   | 'EWC_FILTER_VARIANT'
+  | 'EWC_VARIANT_FROM'
   | 'EWC_TIME_SCALE'
   | 'EWC_WORKERS'
   | 'EWC_SELFTESTS'
@@ -88,7 +89,20 @@ export const settings = {
   /** EWC_FILTER_VARIANT: the test-only build of the filter to load. Default: `none` (production). */
   get filterVariant(): string {
     return read('EWC_FILTER_VARIANT') ?? 'none';
+  },  /**
+   * EWC_VARIANT_FROM=<release>:<variant>: test-only, a regression that appears from a release on:
+   * every column of that release or newer loads the filter variant, the older ones the build asked
+   * for (how `npm run bisect` is proven end to end: no real filter bug bites only newer releases).
+   * Default: unset. A malformed value is an error naming the form.
+   */
+  get variantFrom(): { release: string; variant: string } | undefined {
+    const v = read('EWC_VARIANT_FROM')?.trim();
+    if (!v) return undefined;
+    const m = /^(\d+\.\d+\.\d+(?:\.post\d+)?):([a-z0-9-]+)$/.exec(v);
+    if (!m) throw new Error(`EWC_VARIANT_FROM must be <release>:<variant> (e.g. 1.39.0:no-overwrite), got "${v}"`);
+    return { release: m[1], variant: m[2] };
   },
+
   /** EWC_TIME_SCALE: multiplies every tick period, expiry and deadline; a positive number, else an error. Default: 1. */
   get timeScale(): number {
     const scale = Number(read('EWC_TIME_SCALE') ?? '1');
