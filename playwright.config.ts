@@ -2,7 +2,7 @@
  * One Playwright project per entry of envoy-versions/: the proxy under test is a worker option,
  * so suites never read the environment. Settings (runner/settings.ts) are read here, once.
  */
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type Project } from '@playwright/test';
 import { istioWiringProjects, loadEntries, selectEntries, type ProxyEntry } from './envoy-versions';
 import { compareReleases } from './envoy-versions/releases';
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
@@ -40,7 +40,20 @@ const workers = settings.workers ?? (withSelftests ? 2 : 4);
 const reportsRoot = settings.reportsRoot;
 const reportDir = settings.matrixDir;
 
-export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'>>({
+type ProjectOptions = Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'>;
+
+const matrixProjects: Array<Project<object, ProjectOptions>> = [
+  // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
+  // Container modules keep their focused test next to them (proxy/, peer/).
+  ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
+  ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
+  ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
+  // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
+  // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
+  ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
+];
+
+export default defineConfig<object, ProjectOptions>({
   outputDir: `${reportsRoot}/test-results`,
   globalSetup: './scripts/global-setup.ts',
   globalTeardown: './scripts/global-teardown.ts',
@@ -57,14 +70,16 @@ export default defineConfig<object, Pick<ProxyWorkerFixtures, 'proxyEntry' | 'fi
     ['html', { outputFolder: `${reportsRoot}/playwright-html`, open: 'never' }],
     ['./report/matrix-reporter.ts', { outputDir: reportDir }],
   ],
-  projects: [
-    // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
-    // Container modules keep their focused test next to them (proxy/, peer/).
-    ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
-    ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
-    ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
-    // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
-    // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
-    ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
-  ],
+  projects: settings.mutantRun ? mutantProjects(settings.mutantRun) : matrixProjects,
 });
+
+/**
+ * npm run mutants: one project per mutant (`<project>~<variant>`), the base project with that filter
+ * variant and its killer cases, so every mutant runs in one run with the workers in parallel.
+ */
+function mutantProjects(run: NonNullable<typeof settings.mutantRun>): Array<Project<object, ProjectOptions>> {
+  const base = matrixProjects.find((p) => p.name === run.project);
+  if (!base) throw new Error(`EWC_MUTANT_RUN: no project ${run.project}. Known: ${matrixProjects.map((p) => p.name).join(', ')}`);
+  return run.variants.map((v) => ({ ...base, name: `${run.project}~${v.name}`, ...(v.grep === undefined ? {} : { grep: new RegExp(v.grep) }), use: { ...base.use, filterVariant: v.name } }));
+}
+

@@ -26,6 +26,7 @@ export type SettingVariable =
   | 'EWC_FILTER'
   | 'EWC_FILTER_VARIANT'
   | 'EWC_VARIANT_FROM'
+  | 'EWC_MUTANT_RUN'
   | 'EWC_TIME_SCALE'
   | 'EWC_WORKERS'
   | 'EWC_SELFTESTS'
@@ -113,6 +114,16 @@ export const settings = {
   get workers(): number | undefined {
     const v = read('EWC_WORKERS');
     return v === undefined ? undefined : Number(v);
+  },
+  /**
+   * EWC_MUTANT_RUN (written by npm run mutants for the run it starts): JSON `{ project, variants:
+   * [{ name, grep? }] }`. The run has one project per variant, `<project>~<variant>`: the base
+   * project with that filter variant, grep'd to the variant's killer cases, all in one run (one
+   * setup, workers in parallel) instead of a run per mutant. Default: unset (the matrix).
+   */
+  get mutantRun(): { project: string; variants: Array<{ name: string; grep?: string }> } | undefined {
+    const v = read('EWC_MUTANT_RUN');
+    return v ? (JSON.parse(v) as { project: string; variants: Array<{ name: string; grep?: string }> }) : undefined;
   },
   /** EWC_SELFTESTS=0 leaves out the `selftest` project (npm run matrix). Default: included. */
   get selftests(): boolean {
