@@ -16,22 +16,24 @@ const MAY_IMPORT: Record<string, string[]> = {
   engine: ['envoy-versions'],
   peer: ['engine'],
   proxy: ['engine', 'peer', 'envoy-versions'],
-  vocabulary: ['engine', 'proxy', 'peer', 'abi'],
+  vocabulary: ['engine', 'proxy', 'peer', 'abi', 'breakages'],
   fixtures: ['engine', 'proxy', 'peer', 'vocabulary', 'envoy-versions', 'report', 'abi', 'implementations'],
   suites: ['fixtures'],
   // The kill matrix judges the catalogue's entries (implementations/variants-catalogue.ts).
   report: ['implementations'],
   abi: [],
+  // The catalogue of upstream breakages: probes refer to abi/'s modules.
+  breakages: ['abi'],
   'envoy-versions': [],
   implementations: [],
   // What commands share: runs, setup, the filter build, the command line.
-  runner: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations'],
+  runner: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'breakages'],
   // The differential fuzzer: the oracle, the generator, the Node proxy-wasm host (loads the builds).
   fuzz: ['abi', 'implementations'],
   scripts: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fuzz'],
   // bench:suite times the runs runner/ starts and reads their matrix; bench:overhead loads an ABI probe.
   bench: ['runner', 'engine', 'proxy', 'peer', 'envoy-versions', 'implementations', 'report', 'abi'],
-  tests: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fixtures', 'vocabulary', 'fuzz'],
+  tests: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fixtures', 'vocabulary', 'fuzz', 'breakages'],
 };
 
 function tsFiles(dir: string): string[] {
@@ -51,7 +53,7 @@ function importedRooms(file: string): Array<{ room: string; spec: string; settin
 }
 
 test('every room says in its README what lives there and who may import it', () => {
-  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'runner', 'scripts', 'report', 'tests', 'filter', 'implementations', 'fuzz'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
+  const missing = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'runner', 'scripts', 'report', 'tests', 'filter', 'implementations', 'fuzz', 'breakages'].filter((r) => !fs.existsSync(path.join(repoRoot, r, 'README.md')));
   expect(missing).toEqual([]);
 });
 
@@ -72,7 +74,7 @@ test('runner/settings.ts is a leaf: it imports nothing of the project', () => {
 });
 
 test('only runner/settings.ts reads EWC_* variables from the environment (tests aside)', () => {
-  const readers = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'suites', 'report', 'abi', 'envoy-versions', 'implementations', 'runner', 'scripts', 'bench', 'fuzz']
+  const readers = ['engine', 'proxy', 'peer', 'fixtures', 'vocabulary', 'suites', 'report', 'abi', 'envoy-versions', 'implementations', 'runner', 'scripts', 'bench', 'fuzz', 'breakages']
     .flatMap((room) => tsFiles(path.join(repoRoot, room)))
     .concat(path.join(repoRoot, 'playwright.config.ts'))
     .filter((f) => f !== SETTINGS && !f.endsWith('.spec.ts'))

@@ -1,0 +1,3 @@
+module ewc/breakages/go-poll-oneoff
+
+go 1.24

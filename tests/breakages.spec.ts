@@ -1,0 +1,96 @@
+/**
+ * The breakage catalogue without Docker: every entry's probe builds (a missing Go toolchain is a
+ * skip with the way to get one, never a pass), its imports and exports are what the entry says,
+ * and every entry names its upstream references and has an outcome for every matrix entry.
+ */
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readWasmModule } from '../abi/wasm-module';
+import { BREAKAGES, breakageModules, breakageOutcome, buildBreakageProbes, GO_MISSING, type BuiltBreakageProbe } from '../breakages';
+import { loadEntries } from '../envoy-versions';
+
+let dir: string;
+let built: BuiltBreakageProbe[];
+test.beforeAll(async () => {
+  // A cold Go build takes seconds to a minute on a busy 2-core machine; later ones hit the cache.
+  test.setTimeout(300_000);
+  dir = mkdtempSync(join(tmpdir(), 'ewc-breakages-'));
+  built = await buildBreakageProbes(dir);
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the catalogue holds the measured entries of issue 30 (more may be added)', () => {
+  expect(BREAKAGES.map((e) => e.id)).toEqual(expect.arrayContaining(['abi-marker', 'go-poll-oneoff', 'vendor-host-call', 'wasm-call-ctors']));
+});
+
+for (const entry of BREAKAGES) {
+  test(`${entry.id}: the probe builds, and imports and exports what the entry says`, () => {
+    const modules = breakageModules(entry, dir);
+    for (const mod of modules) {
+      const result = built.find((b) => b.entry === entry.id && b.name === mod.name);
+      expect(result, `${entry.id}/${mod.name} in the build's results`).toBeDefined();
+      test.skip(result!.skip !== undefined, result!.skip);
+      expect(result!.path).toBe(mod.path);
+      const info = readWasmModule(readFileSync(mod.path));
+      const imports = [...new Set(info.imports.map((i) => `${i.module}.${i.name}`))].sort();
+      expect(imports, mod.name).toEqual([...entry.imports].sort());
+      const exports = info.exports.map((e) => e.name);
+      for (const name of entry.exports) expect(exports, `${mod.name} exports ${name}`).toContain(name);
+      for (const name of entry.lacksExports ?? []) expect(exports, `${mod.name} must not export ${name}`).not.toContain(name);
+    }
+  });
+}
+
+test('abi-marker refers to abi/probes.ts modules: one without a marker, one with an unknown marker', () => {
+  const markers = (name: string): string[] =>
+    readWasmModule(readFileSync(join(dir, 'abi-probes', `${name}.wasm`))).exports.map((e) => e.name).filter((n) => n.startsWith('proxy_abi_version_'));
+  expect(markers('no-marker')).toEqual([]);
+  expect(markers('unknown-marker')).toEqual(['proxy_abi_version_0_9_9']);
+});
+
+test('a second build rebuilds nothing (cached by source hash)', async () => {
+  const again = await buildBreakageProbes(dir);
+  expect(again.filter((b) => b.built).map((b) => b.name)).toEqual([]);
+  expect(again.map((b) => b.path)).toEqual(built.map((b) => b.path));
+});
+
+test('without a Go toolchain the Go probe is a skip naming how to get one, never a module', async () => {
+  const goEntries = BREAKAGES.filter((e) => e.probe.kind === 'go');
+  expect(goEntries.length).toBeGreaterThan(0);
+  const results = await buildBreakageProbes(join(dir, 'no-go'), goEntries, { goCandidates: ['/nonexistent/bin/go'] });
+  expect(results.map((r) => ({ path: r.path, skip: r.skip }))).toEqual(goEntries.map(() => ({ path: undefined, skip: GO_MISSING })));
+  expect(GO_MISSING).toContain('install Go');
+});
+
+test('every entry names upstream references and has an outcome for every envoy-versions entry', () => {
+  const versions = [...new Set(loadEntries().map((e) => e.envoyVersion))];
+  for (const entry of BREAKAGES) {
+    expect(entry.upstream.length, entry.id).toBeGreaterThan(0);
+    for (const ref of entry.upstream) expect(ref, entry.id).toMatch(/^[\w.-]+\/[\w.-]+#\d+$/);
+    expect(entry.symptom.length, entry.id).toBeGreaterThan(20);
+    for (const version of versions) {
+      const outcome = breakageOutcome(entry, version);
+      if (outcome.outcome === 'cannot run here') {
+        expect(outcome.reason.length, `${entry.id} on ${version}`).toBeGreaterThan(10);
+        continue;
+      }
+      const seen = outcome.observed;
+      expect(seen.logLines.length, `${entry.id} on ${version}: lines to look for`).toBeGreaterThan(0);
+      if (entry.trigger.kind === 'requests') {
+        expect(seen.envoy, `${entry.id} on ${version}`).toBe('serves');
+        const answered = Object.values(seen.statuses ?? {}).reduce((a, b) => a + b, 0);
+        expect(answered, `${entry.id} on ${version}: statuses of every request`).toBe(entry.trigger.count);
+      }
+    }
+  }
+  expect(() => breakageOutcome(BREAKAGES[0], '9.9.9')).toThrow(/no measured outcome for Envoy 9\.9\.9/);
+});
+
+test('1.38.3 (a wheel without V8) is never counted as reproduced or not affected', () => {
+  for (const entry of BREAKAGES) {
+    const outcome = breakageOutcome(entry, '1.38.3');
+    expect(outcome.outcome, entry.id).toBe('cannot run here');
+  }
+});
