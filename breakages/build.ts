@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import wabtInit from 'wabt';
@@ -33,11 +33,14 @@ export interface BuiltBreakageProbe {
   built: boolean;
 }
 
-/** The modules an entry loads, under `dir` (default: where setup builds them). */
-export function breakageModules(entry: BreakageEntry, dir: string = breakageProbesDir): Array<{ name: string; path: string }> {
+/**
+ * The modules an entry loads, under `dir` (default: where setup builds them). `skip`: the build
+ * could not make the module here and said why (`<module>.wasm.skip`, e.g. no Go toolchain).
+ */
+export function breakageModules(entry: BreakageEntry, dir: string = breakageProbesDir): Array<{ name: string; path: string; skip?: string }> {
   const p = entry.probe;
-  if (p.kind === 'abi-probes') return p.names.map((name) => ({ name, path: path.join(dir, 'abi-probes', `${name}.wasm`) }));
-  return [{ name: p.name, path: path.join(dir, `${p.name}.wasm`) }];
+  const paths = p.kind === 'abi-probes' ? p.names.map((name) => ({ name, path: path.join(dir, 'abi-probes', `${name}.wasm`) })) : [{ name: p.name, path: path.join(dir, `${p.name}.wasm`) }];
+  return paths.map((m) => (!existsSync(m.path) && existsSync(`${m.path}.skip`) ? { ...m, skip: readFileSync(`${m.path}.skip`, 'utf8') } : m));
 }
 
 /** Every `(call $proxy_log (i32.const L) (i32.const A) (i32.const N))` must log a data string at A of N bytes. */
@@ -102,7 +105,13 @@ const GO_ARGS = ['build', '-buildmode=c-shared', '-trimpath', '-o'];
 
 async function buildGo(name: string, outDir: string, goCandidates: readonly string[]): Promise<BuiltBreakageProbe> {
   const found = await findGo(goCandidates);
-  if (!found) return { entry: name, name, skip: GO_MISSING, built: false };
+  const out = path.join(outDir, `${name}.wasm`);
+  if (!found) {
+    // The suite reads why (breakageModules) and skips with it.
+    writeFileSync(`${out}.skip`, GO_MISSING);
+    return { entry: name, name, skip: GO_MISSING, built: false };
+  }
+  rmSync(`${out}.skip`, { force: true });
   const src = path.join(BREAKAGE_SOURCE_DIR, name);
   const hash = createHash('sha256').update(found.version).update('\0').update(JSON.stringify([GO_ENV, GO_ARGS]));
   for (const f of readdirSync(src).sort()) hash.update(`\0${f}\0`).update(readFileSync(path.join(src, f)));
@@ -110,7 +119,6 @@ async function buildGo(name: string, outDir: string, goCandidates: readonly stri
   // Cached by source hash outside the tree (a fresh clone on this machine builds nothing), copied beside the other probes.
   const cacheDir = path.join(settings.cacheDir, 'breakages', 'go');
   const cached = path.join(cacheDir, `${name}-${digest.slice(0, 16)}.wasm`);
-  const out = path.join(outDir, `${name}.wasm`);
   let built = false;
   if (!existsSync(cached)) {
     mkdirSync(cacheDir, { recursive: true });

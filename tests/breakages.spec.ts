@@ -62,6 +62,8 @@ test('without a Go toolchain the Go probe is a skip naming how to get one, never
   const results = await buildBreakageProbes(join(dir, 'no-go'), goEntries, { goCandidates: ['/nonexistent/bin/go'] });
   expect(results.map((r) => ({ path: r.path, skip: r.skip }))).toEqual(goEntries.map(() => ({ path: undefined, skip: GO_MISSING })));
   expect(GO_MISSING).toContain('install Go');
+  // The suite learns why from the build directory and skips with that reason.
+  for (const entry of goEntries) expect(breakageModules(entry, join(dir, 'no-go')).map((m) => m.skip)).toEqual([GO_MISSING]);
 });
 
 test('every entry names upstream references and has an outcome for every envoy-versions entry', () => {
