@@ -6,6 +6,7 @@ import { defineConfig, type Project } from '@playwright/test';
 import { istioWiringProjects, loadEntries, selectEntries, type ProxyEntry } from './envoy-versions';
 import { compareReleases } from './envoy-versions/releases';
 import type { ProxyWorkerFixtures } from './fixtures/proxy-fixtures';
+import type { CorpusWorkerOptions } from './fixtures';
 import { ensureRunId } from './engine/ownership';
 import { SELFTEST_PROJECT } from './report/projects';
 import { selectImplementation } from './implementations';
@@ -29,6 +30,8 @@ const variantFrom = settings.variantFrom;
 const variantOf = (entry: ProxyEntry): string => (variantFrom && compareReleases(entry.envoyVersion, variantFrom.release) >= 0 ? variantFrom.variant : filterVariant);
 const filterImplementation = selectImplementation(settings.filter);
 const delivery = selectDelivery(settings.delivery);
+// EWC_CORPUS: the contract-corpus suite runs one answer per class (subset) or the whole corpus (full).
+const corpus = settings.corpus;
 // The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
 const wiringDelivery = settings.delivery ? delivery : 'ecds';
 const withSelftests = settings.selftests;
@@ -40,17 +43,17 @@ const workers = settings.workers ?? (withSelftests ? 2 : 4);
 const reportsRoot = settings.reportsRoot;
 const reportDir = settings.matrixDir;
 
-type ProjectOptions = Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'>;
+type ProjectOptions = Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'> & CorpusWorkerOptions;
 
 const matrixProjects: Array<Project<object, ProjectOptions>> = [
   // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
   // Container modules keep their focused test next to them (proxy/, peer/).
   ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
-  ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
-  ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery } })),
+  ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery, corpus } })),
+  ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery, corpus } })),
   // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
   // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
-  ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const } })),
+  ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const, corpus } })),
 ];
 
 export default defineConfig<object, ProjectOptions>({

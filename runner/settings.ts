@@ -25,6 +25,7 @@ export type SettingVariable =
   | 'EWC_DELIVERY'
   | 'EWC_FILTER'
   | 'EWC_FILTER_VARIANT'
+  | 'EWC_CORPUS'
   | 'EWC_VARIANT_FROM'
   | 'EWC_MUTANT_RUN'
   | 'EWC_TIME_SCALE'
@@ -90,7 +91,18 @@ export const settings = {
   /** EWC_FILTER_VARIANT: the test-only build of the filter to load. Default: `none` (production). */
   get filterVariant(): string {
     return read('EWC_FILTER_VARIANT') ?? 'none';
-  },  /**
+  },
+  /**
+   * EWC_CORPUS: which answers of fuzz/corpus.json the contract-corpus suite runs through real Envoy:
+   * `subset` (one per class, the entries flagged everyColumn) or `full` (every entry real Envoy can
+   * show). Anything else is an error naming the two. Default: `subset`.
+   */
+  get corpus(): 'subset' | 'full' {
+    const v = read('EWC_CORPUS')?.trim() || 'subset';
+    if (v !== 'subset' && v !== 'full') throw new Error(`EWC_CORPUS must be "subset" or "full", got "${v}"`);
+    return v;
+  },
+  /**
    * EWC_VARIANT_FROM=<release>:<variant>: test-only, a regression that appears from a release on:
    * every column of that release or newer loads the filter variant, the older ones the build asked
    * for (how `npm run bisect` is proven end to end: no real filter bug bites only newer releases).

@@ -3,7 +3,8 @@
  * selftests), then the kill matrix on one version (every mutant of filter/variants.json must be
  * killed by its declared cases), then the other filter implementations: every suite on the newest
  * runnable Envoy and their own kill matrix, then the delivery modes: the suites that pin delivery-
- * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor, then a smoke run
+ * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor (before them, the
+ * whole answer corpus, fuzz/corpus.json, on the newest Envoy with each implementation), then a smoke run
  * of each benchmark (bench:overhead, bench:suite; seconds). Playwright
  * arguments apply to the first part only; with any given (one version, one case) the rest is left
  * out, as it is with EWC_MUTANTS=0. Each stage prints its wall time; the run ends with the table
@@ -80,6 +81,16 @@ function printStages(): void {
     const killed = await stage(`${impl.id}: kill matrix`, () => runMutants(['--filter', impl.id, '--project', newest, ...subset.flatMap((v) => ['--variant', v])]));
     parts.push(`${impl.id} suites ${verdict(run)}`, `${impl.id} kill matrix ${verdict(killed)}`);
     code ||= run || killed;
+  }
+  // The whole committed corpus of header-service answers (fuzz/corpus.json) through real Envoy, with
+  // every implementation: the matrix above runs one answer per class on every column.
+  for (const impl of IMPLEMENTATIONS) {
+    console.log(`[test] ${impl.id} filter: the whole answer corpus on ${newest} (EWC_CORPUS=full EWC_FILTER=${impl.id} npm run matrix -- --project ${newest} suites/contract-corpus.spec.ts)`);
+    const corpus = await stage(`${impl.id}: whole corpus on ${newest}`, () =>
+      runPlaywright(['--project', newest, 'suites/contract-corpus.spec.ts'], { EWC_CORPUS: 'full', EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, `corpus-${impl.id}`) }),
+    );
+    parts.push(`${impl.id} corpus ${verdict(corpus)}`);
+    code ||= corpus;
   }
   // Every delivery mode but the default: the delivery-sensitive suites on the newest Envoy of each minor.
   let deliveryParts: string[] = [];

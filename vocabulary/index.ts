@@ -20,3 +20,4 @@ export { probesDir } from '../engine/paths';
 export type { HeaderServiceClient } from '../peer/client';
 // The ABI probes' measured outcomes are data the abi suite reads.
 export { expectedProbeOutcome, PROBES, probeConfiguredMessage } from '../abi/probes';
+export { CORPUS_GROUPS, corpusSteps, isOutcomeOf, mistakable, separatorBefore, sortedPairs, type CorpusMode, type CorpusOutcome, type CorpusStep, type HeaderPairs } from './corpus';

@@ -9,7 +9,7 @@ import { SELFTEST_PROJECT } from '../../report/projects';
 
 export default defineConfig({
   testDir: '..',
-  testMatch: ['report-*.spec.ts', 'engine.spec.ts', 'version-entries.spec.ts', 'abi-static.spec.ts', 'flake.spec.ts', 'mutants.spec.ts', 'suite-rules.spec.ts', 'layout.spec.ts', 'ownership.spec.ts', 'implementations.spec.ts', 'delivery.spec.ts', 'fuzz.spec.ts', 'versions-discover.spec.ts', 'bisect.spec.ts', 'breakages.spec.ts'],
+  testMatch: ['report-*.spec.ts', 'engine.spec.ts', 'version-entries.spec.ts', 'abi-static.spec.ts', 'flake.spec.ts', 'mutants.spec.ts', 'suite-rules.spec.ts', 'layout.spec.ts', 'ownership.spec.ts', 'implementations.spec.ts', 'delivery.spec.ts', 'fuzz.spec.ts', 'corpus.spec.ts', 'versions-discover.spec.ts', 'bisect.spec.ts', 'breakages.spec.ts'],
   outputDir: '../../reports/test-results/selftest-docker-free',
   workers: 2,
   reporter: [['list']],
