@@ -1,11 +1,12 @@
 /**
  * What every run needs before any proxy starts, shared by `npm run setup` and Playwright's global
  * setup: a reachable engine, leftovers of dead runs removed, the filter built and statically checked
- * against its ABI, the ABI probes assembled, the peer image present.
+ * against its ABI, the ABI probes and the breakage catalogue's probes built, the peer image present.
  */
 import { assertFilterAbi } from '../abi/check';
 import type { AbiVersion } from '../abi/abi-versions';
 import { buildProbes } from '../abi/probes';
+import { buildBreakageProbes } from '../breakages/build';
 import { ensureEngine } from '../engine/docker-engine';
 import { probesDir } from '../engine/paths';
 import { selectImplementation, variantWasmPath } from '../implementations';
@@ -32,5 +33,7 @@ export async function prepareRun(): Promise<void> {
   const abi = assertFilterAbi(variantWasmPath(impl, 'none'), { expect: expected });
   console.log(`[setup] ${impl.id} filter.wasm: ABI ${abi.abiVersion}, ${abi.imports.length} imports, all provided by the ABI`);
   await buildProbes(probesDir);
+  // The breakage catalogue's probes (Go ones cached by source hash); one the machine cannot build says why, and its cases skip with that.
+  for (const p of await buildBreakageProbes()) if (p.skip) console.log(`[setup] breakage probe ${p.name} not built: ${p.skip}`);
   await ensurePeerImage();
 }
