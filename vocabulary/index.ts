@@ -21,3 +21,5 @@ export type { HeaderServiceClient } from '../peer/client';
 // The ABI probes' measured outcomes are data the abi suite reads.
 export { expectedProbeOutcome, PROBES, probeConfiguredMessage } from '../abi/probes';
 export { CORPUS_GROUPS, corpusSteps, isOutcomeOf, mistakable, separatorBefore, sortedPairs, type CorpusMode, type CorpusOutcome, type CorpusStep, type HeaderPairs } from './corpus';
+// The breakage catalogue (breakages/): its entries, their measured outcome per Envoy version, the modules setup built.
+export { BREAKAGES, breakageModules, breakageOutcome, type BreakageEntry, type Observation } from '../breakages';
