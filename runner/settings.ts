@@ -28,6 +28,7 @@ export type SettingVariable =
   | 'EWC_CORPUS'
   | 'EWC_VARIANT_FROM'
   | 'EWC_MUTANT_RUN'
+  | 'EWC_BREAKAGE_EXPECT'
   | 'EWC_TIME_SCALE'
   | 'EWC_WORKERS'
   | 'EWC_SELFTESTS'
@@ -126,6 +127,23 @@ export const settings = {
   get workers(): number | undefined {
     const v = read('EWC_WORKERS');
     return v === undefined ? undefined : Number(v);
+  },
+  /**
+   * EWC_BREAKAGE_EXPECT=<entry>:reproduced|not affected (set by `npm run bisect -- --entry`): that
+   * breakage's case asserts this outcome (as measured on a version where it has it) on every column,
+   * whatever is recorded for the column's version, so a bisect over releases the catalogue has not
+   * measured finds where the breakage starts or stops. Default: unset (the measured data).
+   */
+  get breakageExpect(): { entry: string; outcome: 'reproduced' | 'not affected' } | undefined {
+    const v = read('EWC_BREAKAGE_EXPECT')?.trim();
+    if (!v) return undefined;
+    const m = /^([a-z0-9-]+):(reproduced|not affected)$/.exec(v);
+    if (!m) throw new Error(`EWC_BREAKAGE_EXPECT must be <entry>:reproduced or <entry>:not affected, got "${v}"`);
+    return { entry: m[1], outcome: m[2] as 'reproduced' | 'not affected' };
+  },
+  set breakageExpect(v: { entry: string; outcome: 'reproduced' | 'not affected' } | undefined) {
+    if (v) process.env.EWC_BREAKAGE_EXPECT = `${v.entry}:${v.outcome}`;
+    else delete process.env.EWC_BREAKAGE_EXPECT;
   },
   /**
    * EWC_MUTANT_RUN (written by npm run mutants for the run it starts): JSON `{ project, variants:

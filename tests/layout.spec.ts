@@ -30,7 +30,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   runner: ['engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'breakages'],
   // The differential fuzzer: the oracle, the generator, the Node proxy-wasm host (loads the builds).
   fuzz: ['abi', 'implementations'],
-  scripts: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fuzz'],
+  scripts: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fuzz', 'breakages'],
   // bench:suite times the runs runner/ starts and reads their matrix; bench:overhead loads an ABI probe.
   bench: ['runner', 'engine', 'proxy', 'peer', 'envoy-versions', 'implementations', 'report', 'abi'],
   tests: ['runner', 'engine', 'proxy', 'peer', 'report', 'abi', 'envoy-versions', 'implementations', 'fixtures', 'vocabulary', 'fuzz', 'breakages'],
