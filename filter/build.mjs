@@ -18,7 +18,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseBuildArgs, reportOutput, upToDate } from "./build-cli.mjs";
+import { buildKey, fromCache, parseBuildArgs, reportOutput, toCache, upToDate } from "./build-cli.mjs";
 
 const FILTER_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = resolve(FILTER_DIR, "..");
@@ -30,6 +30,8 @@ const ENTRY = join(ASSEMBLY_DIR, "index.ts");
 // --runtime half: the full runtime minus its exports (__new, __retain, ...), which no host uses (-400 bytes).
 const ASC_FLAGS = ["--use", "abort=abort_proc_exit", "-O3z", "--converge", "--noAssert", "--runtime", "half"];
 const CATALOGUE_FILE = join(FILTER_DIR, "variants.json");
+/** The compiler and runtime versions a build depends on, besides the sources (part of its cache key). */
+const COMPILER_FILES = ["assemblyscript", "@solo-io/proxy-runtime"].map((pkg) => join(REPO_DIR, "node_modules", pkg, "package.json"));
 const IS_MAIN = Boolean(process.argv[1]) && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
 const KINDS = ["mutant", "test-build"];
@@ -193,10 +195,16 @@ function main() {
         reportOutput(variant, out, true, process.cwd());
         continue;
       }
+      const key = buildKey(REPO_DIR, [...sourceFiles(), ...COMPILER_FILES], { ASC_FLAGS, VARIANTS, variant });
+      if (!opts.force && fromCache(opts.cacheDir, key, out)) {
+        reportOutput(variant, out, true, process.cwd(), "from the build cache");
+        continue;
+      }
       if (!compile(variant, out)) {
         ok = false;
         break;
       }
+      toCache(opts.cacheDir, key, out);
       reportOutput(variant, out, false, process.cwd());
     }
   } finally {

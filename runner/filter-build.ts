@@ -1,7 +1,7 @@
 /** Builds the filter of one implementation (and a test variant when asked) through its build script, failing loudly. */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from '../engine/paths';
+import { cacheDir, repoRoot } from '../engine/paths';
 import { type FilterImplementation, missingVariant } from '../implementations';
 
 /** Builds that suites load on purpose (failure_policy cases, a module swap under ECDS), built with every run. */
@@ -15,7 +15,8 @@ export function buildVariants(impl: FilterImplementation, variants: string[]): v
   for (const v of variants) {
     const missing = missingVariant(impl, v);
     if (missing) throw new Error(missing);
-    const r = spawnSync(process.execPath, [path.join(repoRoot, impl.buildScript), '--variant', v], { encoding: 'utf8', cwd: repoRoot });
+    // Builds are kept in the cache by content: a fresh checkout on a machine that built them before copies them.
+    const r = spawnSync(process.execPath, [path.join(repoRoot, impl.buildScript), '--variant', v, '--cache-dir', path.join(cacheDir, 'filter-builds', impl.id)], { encoding: 'utf8', cwd: repoRoot });
     if (r.status !== 0) throw new Error(`${impl.id} filter build (variant ${v}) failed:\n${r.stdout}\n${r.stderr}`);
     process.stdout.write(r.stdout.split('\n').map((l) => (l ? `[filter] ${impl.id} ${l}` : l)).join('\n'));
   }
