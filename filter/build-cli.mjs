@@ -4,15 +4,16 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
-/** `[--variant <name> | --all] [--force] [--cache-dir <dir>]`; a bad argument prints the usage and exits 2. */
+/** `[--variant <name> ... | --all] [--force] [--cache-dir <dir>] [--jobs <n>]`; a bad argument prints the usage and exits 2. */
 export function parseBuildArgs(argv, { script, variants }) {
   const usage = (message) => {
     if (message) console.error(`build.mjs: ${message}`);
-    console.error(`usage: node ${script} [--variant <name> | --all] [--force] [--cache-dir <dir>]`);
+    console.error(`usage: node ${script} [--variant <name> ... | --all] [--force] [--cache-dir <dir>] [--jobs <n>]`);
     console.error(`variants: ${variants.join(", ")}`);
     process.exit(2);
   };
-  const opts = { variants: ["none"], force: false, cacheDir: undefined };
+  const opts = { variants: ["none"], force: false, cacheDir: undefined, jobs: 1 };
+  const named = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--force") opts.force = true;
@@ -20,14 +21,19 @@ export function parseBuildArgs(argv, { script, variants }) {
     else if (a === "--variant") {
       const v = argv[++i];
       if (!v) usage("--variant needs a name");
-      opts.variants = [v];
-    } else if (a.startsWith("--variant=")) opts.variants = [a.slice("--variant=".length)];
+      named.push(v);
+    } else if (a.startsWith("--variant=")) named.push(a.slice("--variant=".length));
+    else if (a === "--jobs") {
+      opts.jobs = Number(argv[++i]);
+      if (!Number.isInteger(opts.jobs) || opts.jobs < 1) usage("--jobs needs a whole number from 1");
+    }
     else if (a === "--cache-dir") {
       opts.cacheDir = argv[++i];
       if (!opts.cacheDir) usage("--cache-dir needs a directory");
     } else if (a === "-h" || a === "--help") usage();
     else usage(`unknown argument ${a}`);
   }
+  if (named.length) opts.variants = [...new Set(named)];
   for (const v of opts.variants) if (!variants.includes(v)) usage(`unknown variant "${v}"`);
   return opts;
 }

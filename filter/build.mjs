@@ -14,8 +14,8 @@
 // The variants are data: filter/variants.json lists each one (name, kind, behaviour, the README rule it
 // breaks, and its killers: the conformance cases that must fail against it). "none" (production) is
 // implicit. The file is validated on every import of this module; a bad entry stops everything.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildKey, fromCache, parseBuildArgs, reportOutput, toCache, upToDate } from "./build-cli.mjs";
@@ -152,7 +152,7 @@ export function variantFlag(name) {
   return "IS_" + name.toUpperCase().replace(/-/g, "_");
 }
 
-function writeVariantModule(variant) {
+function writeVariantModule(variant, file = VARIANT_MODULE) {
   const flags = VARIANTS.filter((v) => v !== "none")
     .map((v) => `export const ${variantFlag(v)}: bool = ${v === variant};\n`)
     .join("");
@@ -161,56 +161,82 @@ function writeVariantModule(variant) {
     `export const VARIANT: string = ${JSON.stringify(variant)};\n` +
     flags;
   // Only touch the file when the content changes (keeps editors and watchers quiet).
-  if (!existsSync(VARIANT_MODULE) || readFileSync(VARIANT_MODULE, "utf8") !== text) writeFileSync(VARIANT_MODULE, text);
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text);
 }
 
-function compile(variant, out) {
+/**
+ * Compiles one variant in a work dir of its own (a copy of assembly/ with its own generated variant
+ * module), so variants build side by side; the bytes are the same as a build in place.
+ */
+async function compile(variant, out) {
   mkdirSync(dirname(out), { recursive: true });
-  writeVariantModule(variant);
-  const args = [ENTRY, "-b", out, ...ASC_FLAGS];
-  const r = spawnSync(ASC, args, { cwd: REPO_DIR, encoding: "utf8" });
-  const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-  if (r.error || r.status !== 0 || !existsSync(out)) {
-    console.error(`build.mjs: asc failed for variant "${variant}" (exit ${r.status ?? r.error?.message})`);
-    console.error(`command: ${ASC} ${args.join(" ")}`);
-    if (output.trim()) console.error(output);
-    return false;
+  const work = join(BUILD_DIR, ".work", variant);
+  rmSync(work, { recursive: true, force: true });
+  cpSync(ASSEMBLY_DIR, join(work, "assembly"), { recursive: true, filter: (src) => src !== VARIANT_MODULE });
+  writeVariantModule(variant, join(work, "assembly", "variant.generated.ts"));
+  const args = [join(work, "assembly", "index.ts"), "-b", out, ...ASC_FLAGS];
+  try {
+    const r = await new Promise((resolve) => {
+      const child = spawn(ASC, args, { cwd: REPO_DIR });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      child.on("error", (error) => resolve({ status: null, error, output }));
+      child.on("close", (status) => resolve({ status, output }));
+    });
+    if (r.error || r.status !== 0 || !existsSync(out)) {
+      console.error(`build.mjs: asc failed for variant "${variant}" (exit ${r.status ?? r.error?.message})`);
+      console.error(`command: ${ASC} ${args.join(" ")}`);
+      if (r.output.trim()) console.error(r.output);
+      return false;
+    }
+    // asc prints warnings on success; surface them so they are not silently ignored.
+    if (r.output.trim()) console.error(r.output.trimEnd());
+    return true;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  // asc prints warnings on success; surface them so they are not silently ignored.
-  if (output.trim()) console.error(output.trimEnd());
-  return true;
 }
 
-function main() {
+async function main() {
   const opts = parseBuildArgs(process.argv.slice(2), { script: "filter/build.mjs", variants: VARIANTS });
   if (!existsSync(ASC)) {
     console.error(`build.mjs: ${ASC} not found; run npm ci first`);
     process.exit(1);
   }
-  let ok = true;
-  try {
-    for (const variant of opts.variants) {
-      const out = outputPath(variant);
-      if (!opts.force && upToDate(out, sourceFiles())) {
-        reportOutput(variant, out, true, process.cwd());
-        continue;
-      }
-      const key = buildKey(REPO_DIR, [...sourceFiles(), ...COMPILER_FILES], { ASC_FLAGS, VARIANTS, variant });
-      if (!opts.force && fromCache(opts.cacheDir, key, out)) {
-        reportOutput(variant, out, true, process.cwd(), "from the build cache");
-        continue;
-      }
-      if (!compile(variant, out)) {
-        ok = false;
-        break;
-      }
-      toCache(opts.cacheDir, key, out);
-      reportOutput(variant, out, false, process.cwd());
+  // What is neither up to date nor in the build cache is compiled, `--jobs` at a time.
+  const todo = [];
+  for (const variant of opts.variants) {
+    const out = outputPath(variant);
+    if (!opts.force && upToDate(out, sourceFiles())) {
+      reportOutput(variant, out, true, process.cwd());
+      continue;
     }
+    const key = buildKey(REPO_DIR, [...sourceFiles(), ...COMPILER_FILES], { ASC_FLAGS, VARIANTS, variant });
+    if (!opts.force && fromCache(opts.cacheDir, key, out)) {
+      reportOutput(variant, out, true, process.cwd(), "from the build cache");
+      continue;
+    }
+    todo.push({ variant, out, key });
+  }
+  let ok = true;
+  const worker = async () => {
+    for (let next = todo.shift(); next && ok; next = todo.shift()) {
+      if (!(await compile(next.variant, next.out))) {
+        ok = false;
+        return;
+      }
+      toCache(opts.cacheDir, next.key, next.out);
+      reportOutput(next.variant, next.out, false, process.cwd());
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.jobs, todo.length) }, worker));
   } finally {
+    // The module the sources import in place (editors, the type check) says production.
     writeVariantModule("none");
   }
   process.exit(ok ? 0 : 1);
 }
 
-if (IS_MAIN) main();
+if (IS_MAIN) await main();
