@@ -80,6 +80,8 @@ const EDGES: Array<[cls: string, name: string, body: string, status?: number]> =
   ['value-type', 'number-negative-zero', '{"x-n":-0.0}'],
   ['value-type', 'number-leading-zero', '{"x-n":01}'],
   ['value-type', 'nesting-5', '{"x-d":[[[[["x"]]]]]}'],
+  ['value-type', 'nesting-31', `{"x-d":${'['.repeat(31)}"x"${']'.repeat(31)}}`],
+  ['value-type', 'nesting-32', `{"x-d":${'['.repeat(32)}"x"${']'.repeat(32)}}`],
   ['value-type', 'nesting-40', `{"x-d":${'['.repeat(40)}${']'.repeat(40)}}`],
   ['root', 'array-of-object', '[{"x-a":"v"}]'],
   ['structure', 'trailing-x', '{"x-t":"v"}x'],
@@ -107,6 +109,8 @@ const EDGES: Array<[cls: string, name: string, body: string, status?: number]> =
   ['name', 'Connection', '{"Connection":"close"}'],
   ['name', 'escaped-Host', '{"\\u0048ost":"evil"}'],
   ['name', 'escaped-Content-Length', '{"Content\\u002dLength":"1"}'],
+  ['name', 'quote-in-key', '{"x-\\"q":"v"}'],
+  ['name', 'kelvin-sign', '{"\\u212a-x":"v"}'],
   ['name', 'hosts-near-miss', '{"Hosts":"v","Content-Lengths":"1"}'],
   ['value', 'tab-inside', '{"x-v":"a\\tb\tc"}'],
   ['value', 'esc', '{"x-v":"a\\u001bb"}'],
@@ -121,8 +125,11 @@ const EDGES: Array<[cls: string, name: string, body: string, status?: number]> =
   ['size', 'body-65537-multibyte', bodyOf(65537)],
   ['size', 'count-64', many(64)],
   ['size', 'count-65', many(65)],
+  ['size', 'count-66-bad-first', `{"x-n":1,${many(65).slice(1)}`],
+  ['size', 'body-65537-not-json', `${bodyOf(65536)},`],
   ['duplicate', 'case', '{"X-Dup":"1","x-dup":"2"}'],
   ['duplicate', 'escape', '{"x-dup":"1","x-\\u0064up":"2"}'],
+  ['mixed', 'json-error-after-bad-member', '{"Host":"evil","x-n":1,"x-a":"v",}'],
   ['status', 'valid-set-with-201', '{"x-s":"v"}', 201],
   ['status', 'valid-set-with-500', '{"x-s":"v"}', 500],
 ];
@@ -137,9 +144,11 @@ const EDGES: Array<[cls: string, name: string, body: string, status?: number]> =
 const UNSEEN_NAMES = new Set(['host', 'user-agent', 'accept', 'accept-encoding', 'content-length', 'connection', 'x-forwarded-proto', 'x-forwarded-for', 'x-request-id', 'expect', 'via', 'http2-settings']);
 const unseenName = (n: string): boolean => UNSEEN_NAMES.has(n) || n.startsWith('x-envoy-') || n.startsWith(':');
 
-function notInEnvoy(status: number, questions: QuestionId[], alternatives: AnswerVerdict[]): string | undefined {
+function notInEnvoy(status: number, alternatives: AnswerVerdict[]): string | undefined {
   if (status < 200) return `the header service (Node) cannot answer ${status} as a final status`;
-  if (questions.includes('value-ows')) return "a value with leading or trailing blanks: the echo upstream's HTTP parser strips them, so real Envoy's request cannot show the bytes";
+  // The contract passes blanks at a value's ends on as sent (README: not trimmed); the echo upstream's parser strips them.
+  if (alternatives.some((a) => a.kind === 'accepted' && a.set.some(([, v]) => /^[ \t]|[ \t]$/.test(v))))
+    return "a value with leading or trailing blanks: the echo upstream's HTTP parser strips them, so real Envoy's request cannot show the bytes";
   const hidden = alternatives.flatMap((a) => (a.kind === 'accepted' ? a.set.map(([n]) => n) : [])).find(unseenName);
   if (hidden) return `the set names "${hidden}", which the echoed request cannot show as the filter's`;
   return undefined;
@@ -170,7 +179,7 @@ export function expectedOf(status: number, body: Uint8Array): CorpusEntry['expec
 function entryOf(id: string, cls: string, detail: string, status: number, body: string): CorpusEntry {
   const bytes = bodyBytes({ body });
   const e = expectAnswer({ status, body: bytes });
-  const why = notInEnvoy(status, e.questions, e.alternatives);
+  const why = notInEnvoy(status, e.alternatives);
   return { id, class: cls, detail, status, bodyBase64: Buffer.from(bytes).toString('base64'), everyColumn: false, expected: expectedOf(status, bytes), ...(why ? { notInEnvoy: why } : {}) };
 }
 
