@@ -9,8 +9,11 @@ import { settings } from '../runner/settings';
 export interface Observation {
   /** `exits`: Envoy exits with code 1 before it is ready (the probe is the only, static, listener). */
   envoy: 'serves' | 'exits';
-  /** Responses to the trigger's requests, by status (requests triggers only). */
-  statuses?: Record<number, number>;
+  /**
+   * Responses to the trigger's requests, by status (requests triggers only); `no answer`: refused,
+   * or none within the trigger's `timeoutMs` (a stream the module paused and never resumed).
+   */
+  statuses?: Partial<Record<number | 'no answer', number>>;
   /**
    * Log lines (a substring of each, `<plugin>` standing for the plugin's name), in this order. For a
    * `requests` trigger the first is one the module logs at start, before any request is sent.
@@ -18,6 +21,12 @@ export interface Observation {
   logLines: string[];
   /** Lines that must not appear at all. */
   absentLines?: string[];
+  /**
+   * How many lines contain each substring over the whole log, exactly (read after a log barrier at
+   * the end). Where the first of `logLines` is counted here, a `requests` trigger waits until it has
+   * appeared that many times (once per VM) before its first request.
+   */
+  counts?: Record<string, number>;
 }
 
 export type Outcome =
@@ -42,8 +51,13 @@ export type BreakageProbe =
 export type Trigger =
   /** Envoy started with the probe as the only (static) listener; the start is the point. */
   | { kind: 'load' }
-  /** Envoy serving the probe on a static listener, `count` requests one after the other. */
-  | { kind: 'requests'; count: number };
+  /**
+   * Envoy serving the probe on a static listener, `count` requests one after the other. `timeoutMs`:
+   * a request not answered within it counts as `no answer` (default: no limit). `afterMs`: the case
+   * waits this long after the last request before it reads the log, so later ticks have had their
+   * chance to show (or not).
+   */
+  | { kind: 'requests'; count: number; timeoutMs?: number; afterMs?: number };
 
 export interface BreakageEntry {
   /** File name without `.ts`; the probe's name where there is one module. */
@@ -58,6 +72,11 @@ export interface BreakageEntry {
   /** Exports it must not have (the point of some probes: no `_initialize`). */
   lacksExports?: string[];
   trigger: Trigger;
+  /**
+   * The plugin configuration string (default `{}`). `header-service-cluster`: the name of the
+   * header-service cluster of the case's Envoy (it differs by wiring), for probes that make HTTP calls.
+   */
+  pluginConfiguration?: 'header-service-cluster';
   /** PluginConfig.failure_policy of the probe's listener. */
   failurePolicy: 'FAIL_CLOSED' | 'FAIL_OPEN';
   /** What a user sees where it is reproduced, in words (the exact lines are in `outcomes`). */

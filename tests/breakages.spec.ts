@@ -22,7 +22,31 @@ test.beforeAll(async () => {
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the catalogue holds the measured entries of issue 30 (more may be added)', () => {
-  expect(BREAKAGES.map((e) => e.id)).toEqual(expect.arrayContaining(['abi-marker', 'go-poll-oneoff', 'vendor-host-call', 'wasm-call-ctors']));
+  const traps = ['vm-start', 'configure', 'tick', 'http-call-response', 'request-headers'].flatMap((cb) => [`trap-in-${cb}-fail-closed`, `trap-in-${cb}-fail-open`]);
+  expect(BREAKAGES.map((e) => e.id)).toEqual(expect.arrayContaining(['abi-marker', 'go-poll-oneoff', 'vendor-host-call', 'wasm-call-ctors', 'wasi-surface', 'http-call-map-types', ...traps]));
+});
+
+test('a trap in each callback: both failure policies, one probe per callback', () => {
+  for (const cb of ['vm-start', 'configure', 'tick', 'http-call-response', 'request-headers']) {
+    const pair = BREAKAGES.filter((e) => e.id.startsWith(`trap-in-${cb}-fail-`));
+    expect(pair.map((e) => e.failurePolicy).sort(), cb).toEqual(['FAIL_CLOSED', 'FAIL_OPEN']);
+    expect(pair.map((e) => e.probe), cb).toEqual([{ kind: 'wat', name: `trap-in-${cb}` }, { kind: 'wat', name: `trap-in-${cb}` }]);
+  }
+});
+
+test('the WASI surface imports every WASI function the Go probe imports (the toolchains\' union)', () => {
+  const surface = BREAKAGES.find((e) => e.id === 'wasi-surface')!;
+  const goWasi = BREAKAGES.find((e) => e.id === 'go-poll-oneoff')!.imports.filter((i) => i.startsWith('wasi_'));
+  expect(surface.imports).toEqual(expect.arrayContaining(goWasi));
+});
+
+test('an entry configured with the header-service cluster makes HTTP calls, and bounds its requests', () => {
+  const calling = BREAKAGES.filter((e) => e.pluginConfiguration === 'header-service-cluster');
+  expect(calling.map((e) => e.id).sort()).toEqual(['http-call-map-types', 'trap-in-http-call-response-fail-closed', 'trap-in-http-call-response-fail-open']);
+  for (const e of calling) {
+    expect(e.imports, e.id).toContain('env.proxy_http_call');
+    expect(e.trigger.kind === 'requests' && e.trigger.timeoutMs, `${e.id}: a paused request must not hold the case`).toBeGreaterThan(0);
+  }
 });
 
 for (const entry of BREAKAGES) {
@@ -82,7 +106,7 @@ test('every entry names upstream references and has an outcome for every envoy-v
       expect(seen.logLines.length, `${entry.id} on ${version}: lines to look for`).toBeGreaterThan(0);
       if (entry.trigger.kind === 'requests') {
         expect(seen.envoy, `${entry.id} on ${version}`).toBe('serves');
-        const answered = Object.values(seen.statuses ?? {}).reduce((a, b) => a + b, 0);
+        const answered = Object.values(seen.statuses ?? {}).reduce((a: number, b) => a + (b ?? 0), 0);
         expect(answered, `${entry.id} on ${version}: statuses of every request`).toBe(entry.trigger.count);
       }
     }
