@@ -55,7 +55,11 @@ const CASE_MIN_WIDTH = 300;
  * `<colgroup>` and the two head rows (kind, version) of the grid. Widths are fixed so ten columns
  * and a case column fit 1280 px; an unavailable column is narrower, it has nothing to show.
  */
-export function gridHead(proxies: MatrixProxy[], widthOf: (p: MatrixProxy) => number = (p) => (isUnavailable(p) ? UNAVAILABLE_WIDTH : AVAILABLE_WIDTH)): { table: string; colgroup: string; rows: string } {
+export function gridHead(
+  proxies: MatrixProxy[],
+  widthOf: (p: MatrixProxy) => number = (p) => (isUnavailable(p) ? UNAVAILABLE_WIDTH : AVAILABLE_WIDTH),
+  corner = 'case',
+): { table: string; colgroup: string; rows: string } {
   const cols = proxies.map((p) => `<col style="width:${widthOf(p)}px">`).join('');
   const minWidth = CASE_MIN_WIDTH + proxies.reduce((n, p) => n + widthOf(p), 0);
   const kinds: Array<{ kind: string; span: number }> = [];
@@ -65,7 +69,7 @@ export function gridHead(proxies: MatrixProxy[], widthOf: (p: MatrixProxy) => nu
     if (last && last.kind === kind) last.span++;
     else kinds.push({ kind, span: 1 });
   }
-  const kindRow = `<tr class="kinds"><th class="case-col corner" rowspan="2" scope="col">case</th>${kinds.map((k) => `<th scope="colgroup" colspan="${k.span}">${escapeHtml(k.kind)}</th>`).join('')}</tr>`;
+  const kindRow = `<tr class="kinds"><th class="case-col corner" rowspan="2" scope="col">${escapeHtml(corner)}</th>${kinds.map((k) => `<th scope="colgroup" colspan="${k.span}">${escapeHtml(k.kind)}</th>`).join('')}</tr>`;
   const versionRow = `<tr class="versions">${proxies
     .map((p) => {
       const classes = [isUnavailable(p) ? 'unavailable' : '', p.candidate ? 'candidate' : ''].filter(Boolean).join(' ');

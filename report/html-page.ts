@@ -71,6 +71,15 @@ td.na, .sym.na { background: repeating-linear-gradient(135deg, #fff 0 4px, #ecef
 .cell button, .hcell button { font: inherit; color: inherit; background: none; border: 0; width: 100%; height: 100%; cursor: pointer; padding: 0; }
 .cell button[aria-expanded="true"], .hcell button[aria-expanded="true"] { outline: 2px solid #1b1f24; outline-offset: -3px; }
 tr.detail[hidden] { display: none; }
+section.breakages { margin-top: 18px; }
+section.breakages h2 { font-size: 15px; margin: 0 0 2px; }
+section.breakages .legend { margin: 2px 0 6px; }
+.bk-reproduced { background: #6e40c9; color: #fff; }
+.bk-not-affected { background: var(--pass-bg); color: var(--pass); }
+section.breakages tr.breakage th.case-col { height: auto; padding: 2px 6px; white-space: normal; line-height: 1.25; }
+section.breakages tr.breakage th.case-col code { font-weight: 600; }
+section.breakages .refs { display: block; font-size: 11px; font-weight: normal; color: var(--muted); }
+section.breakages .refs a { color: inherit; }
 .strip { display: inline-flex; gap: 1px; vertical-align: middle; }
 .sq { display: inline-block; height: 14px; font: normal 700 10px/14px system-ui, 'DejaVu Sans', sans-serif; text-align: center; border-radius: 2px; }
 .sq.first-change { outline: 2px solid #0969da; outline-offset: 0; }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { settings } from '../runner/settings';
 import { SELFTEST_PROJECT } from './projects';
 import { SCHEMA_VERSION } from './schema';
-import type { CellStatus, Matrix, MatrixAttachment, MatrixCell, MatrixCounts, MatrixFilter, MatrixProxy, RunStatus } from './schema';
+import type { CellStatus, Matrix, MatrixAttachment, MatrixBreakage, MatrixBreakageCell, MatrixCell, MatrixCounts, MatrixFilter, MatrixProxy, RunStatus } from './schema';
 import type { FullConfig, FullResult, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 
 export * from './schema';
@@ -18,6 +18,12 @@ export const PROXY_ANNOTATION = 'ewc.proxy';
 export const FILTER_ANNOTATION = 'ewc.filter';
 /** Where a case's time went (JSON of engine/time-spent.ts's record), kept per cell for `npm run bench:suite`. */
 export const TIME_SPENT_ANNOTATION = 'ewc.time-spent';
+/**
+ * What a breakage case (suites/abi-breakages.spec.ts) measured on its column: its description is
+ * JSON `{ entry, outcome, version, upstream, asMeasuredOn? }` (BreakageNote), or the suite's text
+ * `<entry> <reproduced|not affected> on Envoy <version>[ (… expected as measured on <v>, …)] (<refs>)`.
+ */
+export const BREAKAGE_ANNOTATION = 'breakage';
 const INLINE_LIMIT = 256 * 1024;
 const ERROR_LINES = 20;
 
@@ -76,10 +82,92 @@ const countKey: Record<CellStatus, keyof MatrixCounts> = { passed: 'passed', fai
 
 interface Row {
   id: string;
+  /** The case's own title (the last of its title path). */
+  title: string;
   file: string;
   line: number;
   column: number;
   cells: Map<string, MatrixCell>;
+  /** The breakage annotation of each column's final result, where it had one. */
+  breakage: Map<string, BreakageNote>;
+}
+
+/** A `breakage` annotation, read. */
+export interface BreakageNote {
+  entry: string;
+  outcome: 'reproduced' | 'not affected';
+  version?: string;
+  upstream: string[];
+  asMeasuredOn?: string;
+}
+
+const MEASURED = new Set(['reproduced', 'not affected']);
+const TEXT_NOTE = /^(\S+) (reproduced|not affected) on Envoy (\S+)(.*) \(([^()]*)\)$/;
+const refsOf = (text: string): string[] => text.split(',').map((r) => r.trim()).filter(Boolean);
+
+/** Reads a breakage annotation's description (JSON or the suite's text); undefined when it is neither. */
+export function parseBreakageNote(text: string): BreakageNote | undefined {
+  if (text.trim().startsWith('{')) {
+    let j: Partial<Record<keyof BreakageNote, unknown>>;
+    try {
+      j = JSON.parse(text) as typeof j;
+    } catch {
+      return undefined;
+    }
+    if (typeof j.entry !== 'string' || typeof j.outcome !== 'string' || !MEASURED.has(j.outcome)) return undefined;
+    const note: BreakageNote = { entry: j.entry, outcome: j.outcome as BreakageNote['outcome'], upstream: Array.isArray(j.upstream) ? j.upstream.map(String) : [] };
+    if (typeof j.version === 'string') note.version = j.version;
+    if (typeof j.asMeasuredOn === 'string') note.asMeasuredOn = j.asMeasuredOn;
+    return note;
+  }
+  const m = TEXT_NOTE.exec(text.trim());
+  if (!m) return undefined;
+  const asMeasuredOn = /expected as measured on ([^\s,)]+)/.exec(m[4])?.[1];
+  return { entry: m[1], outcome: m[2] as BreakageNote['outcome'], version: m[3], upstream: refsOf(m[5]), ...(asMeasuredOn ? { asMeasuredOn } : {}) };
+}
+
+/** A breakage case's title: `breakage <entry> (<upstream refs>): …`. */
+const TITLE = /^breakage (\S+) \(([^()]*)\)/;
+
+const firstLineOf = (s: string | undefined): string | undefined => s?.split('\n').find((l) => l.trim())?.trim();
+
+/** A catalogue cell from the case's cell: a failed case is `failed` whatever its annotation says; a skipped one cannot run here. */
+function breakageCell(entry: string, cell: MatrixCell, note: BreakageNote | undefined): MatrixBreakageCell {
+  const withReason = (outcome: MatrixBreakageCell['outcome'], reason: string | undefined): MatrixBreakageCell => (reason ? { outcome, reason } : { outcome });
+  switch (cell.status) {
+    case 'failed':
+      return withReason('failed', firstLineOf(cell.error));
+    case 'flaky':
+      return withReason('failed', `flaky: ${firstLineOf(cell.error) ?? 'failed, then passed on retry'}`);
+    case 'skipped':
+      // The suite's skip says `<entry>: cannot run here: <why>`: the row and the outcome say the first two.
+      return withReason('cannot run here', cell.skipReason?.replace(`${entry}: cannot run here: `, ''));
+    case 'interrupted':
+      return { outcome: 'not run', reason: 'interrupted' };
+    case 'not run':
+      return { outcome: 'not run' };
+    default:
+      if (!note) return { outcome: 'not run', reason: `passed without a ${BREAKAGE_ANNOTATION} annotation naming its outcome` };
+      return note.asMeasuredOn ? { outcome: note.outcome, asMeasuredOn: note.asMeasuredOn } : { outcome: note.outcome };
+  }
+}
+
+/**
+ * The catalogue table: a row per breakage case (one with a breakage annotation on some column, or
+ * titled `breakage <entry> (<refs>)`), entry and refs from its annotation, else its title; by entry.
+ */
+function breakagesOf(rows: Row[], cases: Array<{ cells: Record<string, MatrixCell> }>, projects: string[]): MatrixBreakage[] {
+  const out: MatrixBreakage[] = [];
+  for (const [i, row] of rows.entries()) {
+    const note = projects.map((p) => row.breakage.get(p)).find(Boolean);
+    const titled = TITLE.exec(row.title);
+    const entry = note?.entry ?? titled?.[1];
+    if (!entry) continue;
+    const upstream = note?.upstream.length ? note.upstream : refsOf(titled?.[2] ?? '');
+    const cells = cases[i].cells;
+    out.push({ entry, upstream, cells: Object.fromEntries(projects.map((p) => [p, breakageCell(entry, cells[p], row.breakage.get(p))])) });
+  }
+  return out.sort((a, b) => a.entry.localeCompare(b.entry));
 }
 
 export class MatrixBuilder {
@@ -131,6 +219,9 @@ export class MatrixBuilder {
     if (spent?.description) cell.timeSpent = JSON.parse(spent.description) as MatrixCell['timeSpent'];
     // Set last so the JSON reads status, error or reason, then the (long) attachments.
     cell.attachments = result.attachments.map(attachmentOf);
+    const note = annotations.filter((a) => a.type === BREAKAGE_ANNOTATION && a.description).map((a) => parseBreakageNote(a.description!)).filter(Boolean).at(-1);
+    if (note) row.breakage.set(project, note);
+    else row.breakage.delete(project);
     for (const a of annotations) {
       if (a.type === PROXY_ANNOTATION && a.description) this.factsOf(project).add(a.description);
       if (a.type === FILTER_ANNOTATION && a.description) this.filterFacts.add(a.description);
@@ -156,6 +247,7 @@ export class MatrixBuilder {
       return { id: row.id, file: row.file, cells };
     });
     const filterText = [...this.filterFacts].sort()[0];
+    const breakages = breakagesOf(rows, cases, this.projectOrder);
     return {
       schemaVersion: SCHEMA_VERSION,
       runId,
@@ -166,6 +258,7 @@ export class MatrixBuilder {
       proxies,
       cases,
       counts,
+      ...(breakages.length ? { breakages } : {}),
     };
   }
 
@@ -173,7 +266,7 @@ export class MatrixBuilder {
     const id = caseId(test);
     let row = this.rows.get(id);
     if (!row) {
-      row = { id, file: path.basename(test.location.file), line: test.location.line, column: test.location.column, cells: new Map() };
+      row = { id, title: test.title, file: path.basename(test.location.file), line: test.location.line, column: test.location.column, cells: new Map(), breakage: new Map() };
       this.rows.set(id, row);
     }
     return row;

@@ -6,6 +6,7 @@
  * file: inline CSS and script, no network.
  */
 import { groupCases, titleInSuite } from './case-groups';
+import { breakagesLink, breakagesSection } from './html-breakages';
 import { SYMBOL, columnsDetails, controlsHtml, emptyTally, gridHead, isUnavailable, statusClass, tallyClass, tallyHtml, tallyTitle } from './html-grid';
 import { escapeHtml, page, shortTime } from './html-page';
 import type { Tally } from './html-grid';
@@ -106,12 +107,14 @@ export function renderHtml(m: Matrix): string {
 <h1>Conformance matrix <span class="run-status ${escapeHtml(m.status)}">${escapeHtml(m.status)}</span></h1>
 <p class="meta">run <code>${escapeHtml(m.runId ?? '?')}</code> · ${escapeHtml(shortTime(m.startedAt))}${Number.isFinite(took) ? ` · ${seconds(took)}` : ''} · ${filter}</p>
 <p class="totals"><span class="chip fail${c.failed ? '' : ' zero'}">✗ ${c.failed} failed</span><span class="chip pass">✓ ${c.passed} passed</span><span class="chip skip">– ${c.skipped} skipped</span> <span class="meta summary">${escapeHtml(closingLine(m))}</span></p>
+${breakagesLink(m)}
 ${controlsHtml('Failures only', failingCases)}
 ${columnsDetails(m.proxies)}
 </header>
 ${head.table}${head.colgroup}
 <thead>${head.rows}${summaryRow(m)}</thead>
 ${groups.map((g) => groupHtml(g.suite, g.rows, m.proxies, index)).join('\n')}
-</table>`;
+</table>
+${breakagesSection(m)}`;
   return page(`Conformance matrix ${m.runId ?? ''}`, body);
 }

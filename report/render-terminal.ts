@@ -3,10 +3,33 @@
  * table, one short reason per skipped or failed cell, and the closing count line scripts grep for.
  */
 import { summaryCounts } from './schema';
-import type { CellStatus, Matrix, MatrixProxy } from './schema';
+import type { BreakageOutcome, CellStatus, Matrix, MatrixProxy } from './schema';
 
 /** Cell labels: FAIL in capitals so it stands out in a wall of `pass`. */
 export const CELL_LABEL: Record<CellStatus, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skipped', flaky: 'FLAKY', interrupted: 'interrupted', 'not run': 'not run' };
+
+/** Catalogue cells in short words; FAIL as in the matrix: the measured outcome no longer holds. */
+export const BREAKAGE_LABEL: Record<BreakageOutcome, string> = { reproduced: 'reproduced', 'not affected': 'not affected', 'cannot run here': 'cannot run', failed: 'FAIL', 'not run': 'not run' };
+
+// A candidate column's head carries a `*` (the list above the table says what it means).
+const headOf = (p: MatrixProxy): string => (p.candidate ? `${p.id}*` : p.id);
+
+/** The breakage catalogue (breakages/): entry by column, its upstream refs last; a line per outcome expected as measured elsewhere. */
+export function renderBreakages(m: Matrix): string[] {
+  const rows = m.breakages ?? [];
+  if (!rows.length) return [];
+  const width = Math.max(5, ...rows.map((b) => b.entry.length));
+  const col = Math.max(...Object.values(BREAKAGE_LABEL).map((l) => l.length), ...m.proxies.map((p) => headOf(p).length)) + 2;
+  const out = ['', 'Breakage catalogue (breakages/): each entry on each column; FAIL: the measured outcome no longer holds'];
+  out.push(`${'entry'.padEnd(width)}  ${m.proxies.map((p) => headOf(p).padEnd(col)).join('')}upstream`);
+  for (const b of rows) out.push(`${b.entry.padEnd(width)}  ${m.proxies.map((p) => BREAKAGE_LABEL[b.cells[p.id]?.outcome ?? 'not run'].padEnd(col)).join('')}${b.upstream.join(', ')}`.trimEnd());
+  for (const b of rows)
+    for (const p of m.proxies) {
+      const cell = b.cells[p.id];
+      if (cell?.asMeasuredOn) out.push(`  ${b.entry} @ ${p.id}: ${cell.outcome} as measured on ${cell.asMeasuredOn} (not measured on this release: the nearest measured release of its minor)`);
+    }
+  return out;
+}
 
 export function describeProxy(p: MatrixProxy): string {
   if (p.available === null) return `not started: ${p.reason ?? 'unknown'}`;
@@ -35,10 +58,8 @@ export function renderTerminal(m: Matrix): string {
   const candidates = m.proxies.filter((p) => p.candidate).map((p) => p.id);
   if (candidates.length) out.push(`  candidate columns (EWC_CANDIDATES: releases no entry names; never a baseline): ${candidates.join(', ')}`);
   const width = Math.max(20, ...m.cases.map((c) => c.id.length));
-  // A candidate column's head carries a `*` (the list above says what it means).
-  const head = (p: MatrixProxy): string => (p.candidate ? `${p.id}*` : p.id);
-  const col = Math.max(7, ...m.proxies.map((p) => head(p).length)) + 2;
-  out.push('', `${'case'.padEnd(width)}  ${m.proxies.map((p) => head(p).padEnd(col)).join('')}`.trimEnd());
+  const col = Math.max(7, ...m.proxies.map((p) => headOf(p).length)) + 2;
+  out.push('', `${'case'.padEnd(width)}  ${m.proxies.map((p) => headOf(p).padEnd(col)).join('')}`.trimEnd());
   for (const c of m.cases) out.push(`${c.id.padEnd(width)}  ${m.proxies.map((p) => CELL_LABEL[c.cells[p.id].status].padEnd(col)).join('')}`.trimEnd());
 
   // Skips usually share one reason per column (an image that is not available): one line per reason.
@@ -58,6 +79,7 @@ export function renderTerminal(m: Matrix): string {
   }
   const reasons = [...failures, ...[...skips].map(([k, n]) => (n > 1 ? `${k} (${n} cases)` : k))];
   if (reasons.length) out.push('', ...reasons.map((r) => `  ${r}`));
+  out.push(...renderBreakages(m));
   out.push('', closingLine(m));
   return out.join('\n');
 }

@@ -70,6 +70,31 @@ export interface MatrixCase {
   cells: Record<string, MatrixCell>;
 }
 
+/**
+ * A catalogue entry's outcome on a column (breakages/): what its case measured (`reproduced`, `not
+ * affected`), `cannot run here` (the case was skipped: the reason), `failed` (the case failed: the
+ * measured outcome no longer holds; never shown as one of the outcomes), `not run` (no result, or an
+ * interrupted case).
+ */
+export type BreakageOutcome = 'reproduced' | 'not affected' | 'cannot run here' | 'failed' | 'not run';
+
+export interface MatrixBreakageCell {
+  outcome: BreakageOutcome;
+  /** Why it cannot run here (the skip reason), the first error line of a failed case, or why not run. */
+  reason?: string;
+  /** A release the catalogue has not measured (a candidate column): expected as measured on this release of its minor. */
+  asMeasuredOn?: string;
+}
+
+/** A row of the catalogue table: an entry (breakages/<entry>.ts) by column. */
+export interface MatrixBreakage {
+  entry: string;
+  /** Upstream issues and pull requests, `owner/repo#n`. */
+  upstream: string[];
+  /** One cell per proxy id in `proxies`. */
+  cells: Record<string, MatrixBreakageCell>;
+}
+
 export interface MatrixCounts {
   passed: number;
   failed: number;
@@ -89,6 +114,8 @@ export interface Matrix {
   proxies: MatrixProxy[];
   cases: MatrixCase[];
   counts: MatrixCounts;
+  /** The breakage catalogue's outcomes, from the `breakage` annotations of its cases; absent when the run had no breakage case. */
+  breakages?: MatrixBreakage[];
 }
 
 /**

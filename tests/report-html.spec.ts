@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import { renderHtml } from '../report/render-html';
 import { LAPTOP, expect, saveScreenshot, test } from './system-browser';
 import { NIGHTS, NIGHTLY_PROXIES, OVERWRITE_CASE, OVERWRITE_ERROR, nightlyMatrix } from './sample-run/nightly';
-import { FAKE_LOG, FAKE_UNAVAILABLE } from './sample-run/sample-fixtures';
+import { FAKE_LOG, FAKE_UNAVAILABLE, NOT_MEASURED } from './sample-run/sample-fixtures';
 import { readJson, runSample } from './sample-run/run';
 
 const FAILING = 'header-injection › a client-sent header is replaced';
@@ -110,6 +110,53 @@ test('matrix.html of a run: summary row, the failing case first, failures-only t
   await expect(page.getByText('fake: failure_policy deny needs envoy >= 9.1')).toBeVisible();
 
   await saveScreenshot(page, testInfo, 'matrix-sample-run.png');
+  expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+  await page.close();
+});
+
+test('matrix.html of a run with breakage cases: the catalogue as its own section, refs in the row head, a symbol per outcome, the reason on hover', async ({ systemBrowser }, testInfo) => {
+  const dir = testInfo.outputPath('run');
+  const run = await runSample(dir, [], { EWC_SAMPLE_BREAKAGES: '1', EWC_SAMPLE_UNAVAILABLE: '1' });
+  expect(run.code, run.stdout + run.stderr).toBe(1);
+  const { page, requests } = await openPage(systemBrowser, path.join(dir, 'matrix', 'matrix.html'));
+
+  // The header leads to the section; the grid above is as before (the breakage cases are cases).
+  await expect(page.locator('header.page a[href="#breakages"]')).toHaveText('Breakage catalogue');
+  await expect(page.locator('header.page')).toContainText('3 entries, cells 3 reproduced, 1 not affected, 1 cannot run here, 1 failed');
+  await expect(page.locator('table.grid tbody tr.case')).toHaveCount(6);
+  const section = page.locator('section#breakages');
+  await expect(section.locator('h2')).toContainText('Breakage catalogue');
+  // Same short column heads as the grid; the corner says what a row is.
+  await expect(section.locator('thead tr.versions th[data-proxy]')).toHaveText(['9.0.0', '9.1.0', '9.9.0']);
+  await expect(section.locator('thead th.corner')).toHaveText('entry');
+
+  const rows = section.locator('tbody tr.breakage');
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-entry')))).toEqual(['abi-marker', 'go-poll-oneoff', 'vendor-host-call']);
+  // The row head names the entry and links its upstream issues.
+  const go = section.locator('tr.breakage[data-entry="go-poll-oneoff"]');
+  await expect(go.locator('th code')).toHaveText('go-poll-oneoff');
+  await expect(go.locator('th .refs a')).toHaveText(['golang/go#78513', 'envoyproxy/envoy#44526']);
+  await expect(go.locator('th .refs a').first()).toHaveAttribute('href', 'https://github.com/golang/go/issues/78513');
+  await expect(go.locator('th .refs')).toBeVisible();
+
+  // A symbol per outcome (greyscale-safe), a class for its colour; the unavailable column blank, as in the grid.
+  const cells = async (entry: string): Promise<string[][]> =>
+    section.locator(`tr.breakage[data-entry="${entry}"] td`).evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-outcome') ?? '', td.textContent ?? '', td.className]));
+  expect(await cells('abi-marker')).toEqual([['reproduced', '●', 'cell bk-reproduced'], ['failed', '✗', 'cell st-failed'], ['cannot run here', '', 'cell na']]);
+  expect(await cells('go-poll-oneoff')).toEqual([['reproduced', '●', 'cell bk-reproduced'], ['not affected', '○', 'cell bk-not-affected'], ['cannot run here', '', 'cell na']]);
+  expect(await cells('vendor-host-call')).toEqual([['cannot run here', '–', 'cell st-skipped'], ['reproduced', '●', 'cell bk-reproduced'], ['cannot run here', '', 'cell na']]);
+  // On hover: why it cannot run, why it failed, where an outcome was measured.
+  const vendor = section.locator('tr.breakage[data-entry="vendor-host-call"]');
+  await expect(vendor.locator('td[data-proxy="envoy-9.0.0"]')).toHaveAttribute('title', `vendor-host-call @ envoy-9.0.0: cannot run here: ${NOT_MEASURED}`);
+  await expect(vendor.locator('td[data-proxy="envoy-9.1.0"]')).toHaveAttribute('title', 'vendor-host-call @ envoy-9.1.0: reproduced as measured on 9.1.2 (not measured on this release)');
+  await expect(section.locator('tr.breakage[data-entry="abi-marker"] td[data-proxy="envoy-9.1.0"]')).toHaveAttribute('title', 'abi-marker @ envoy-9.1.0: failed: Error: no-marker: Envoy exits with code 1');
+  await expect(section.locator(`td[data-proxy="${UNAVAILABLE}"]`).first()).toHaveAttribute('title', `${UNAVAILABLE}: not runnable here`);
+
+  // It fits the laptop's width; the link scrolls to it.
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(LAPTOP.width);
+  await page.locator('header.page a[href="#breakages"]').click();
+  await expect.poll(async () => inFirstScreen(page, 'section#breakages tr.breakage')).toBe(true);
+  await saveScreenshot(page, testInfo, 'matrix-breakages.png');
   expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
   await page.close();
 });
