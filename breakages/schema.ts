@@ -53,11 +53,9 @@ export type Trigger =
   | { kind: 'load' }
   /**
    * Envoy serving the probe on a static listener, `count` requests one after the other. `timeoutMs`:
-   * a request not answered within it counts as `no answer` (default: no limit). `afterMs`: the case
-   * waits this long after the last request before it reads the log, so later ticks have had their
-   * chance to show (or not).
+   * a request not answered within it counts as `no answer` (default: no limit).
    */
-  | { kind: 'requests'; count: number; timeoutMs?: number; afterMs?: number };
+  | { kind: 'requests'; count: number; timeoutMs?: number };
 
 export interface BreakageEntry {
   /** File name without `.ts`; the probe's name where there is one module. */

@@ -23,7 +23,7 @@ test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the catalogue holds the measured entries of issue 30 (more may be added)', () => {
   const traps = ['vm-start', 'configure', 'tick', 'http-call-response', 'request-headers'].flatMap((cb) => [`trap-in-${cb}-fail-closed`, `trap-in-${cb}-fail-open`]);
-  expect(BREAKAGES.map((e) => e.id)).toEqual(expect.arrayContaining(['abi-marker', 'go-poll-oneoff', 'vendor-host-call', 'wasm-call-ctors', 'wasi-surface', 'http-call-map-types', ...traps]));
+  expect(BREAKAGES.map((e) => e.id)).toEqual(expect.arrayContaining(['abi-marker', 'go-poll-oneoff', 'vendor-host-call', 'wasm-call-ctors', 'wasi-surface', 'wasi-go-os', 'http-call-map-types', ...traps]));
 });
 
 test('a trap in each callback: both failure policies, one probe per callback', () => {

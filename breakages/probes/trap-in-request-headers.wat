@@ -3,6 +3,7 @@
 ;; every later callback of the same instance logs "... after the trap"). It ticks every 100 ms from
 ;; proxy_on_configure. Lines: "vm started", "configured, ticking every 100 ms", "trapping in proxy_on_...",
 ;; "<callback> after the trap".
+;; The five trap probes share one import list and data (the HTTP call is made by trap-in-http-call-response only).
 ;; Generated with its siblings by a one-off script; edit by hand.
 (module
   (import "env" "proxy_log" (func $proxy_log (param i32 i32 i32) (result i32)))
