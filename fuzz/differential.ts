@@ -7,11 +7,16 @@
  * A verdict: the filter's lines from the answer on (after `header-augmenter: `), the headers the
  * next request leaves with (sorted) or the local reply it got, and a trap if the module trapped.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { IMPLEMENTATIONS, variantWasmPath } from '../implementations';
 import { bodyBytes, type FuzzCase, fuzzCase, showBytes } from './answers';
 import { acceptedLines, type AnswerVerdict, type ByteHeaders, expectAnswer, expectRequest, lineMatches, type PluginSettings, QUESTIONS, type QuestionId, type RequestOutcome, showRule } from './oracle';
 import { FilterModule, type FilterVm } from './wasm-host';
+
+const REPO_ROOT = join(__dirname, '..');
 
 export const PRIOR_SET: ByteHeaders = [['x-fuzz-prior', 'kept']];
 const PRIOR_BODY = '{"x-fuzz-prior":"kept"}';
@@ -112,6 +117,13 @@ export interface CaseResult {
 }
 
 /** The builds the fuzzer runs: every implementation's production build. */
+/** Builds what a fresh checkout lacks (the production build of each implementation; Rust may install Debian's rustc first). */
+export function ensureBuilds(): void {
+  for (const impl of IMPLEMENTATIONS) {
+    if (!existsSync(variantWasmPath(impl, 'none'))) execFileSync(process.execPath, [join(REPO_ROOT, impl.buildScript)], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+}
+
 export async function loadBuilds(): Promise<BuildRunner[]> {
   return Promise.all(IMPLEMENTATIONS.map((impl) => BuildRunner.load(impl.id, variantWasmPath(impl, 'none'))));
 }

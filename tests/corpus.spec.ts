@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { CLASSES } from '../fuzz/answers';
-import { loadBuilds, runCase, describe as describeCase } from '../fuzz/differential';
+import { ensureBuilds, loadBuilds, runCase, describe as describeCase } from '../fuzz/differential';
 import { type Corpus, CORPUS_FILE, corpusText, expectedOf, makeCorpus } from '../fuzz/make-corpus';
 import { CORPUS_GROUPS, corpusSteps } from '../vocabulary/corpus';
 
@@ -53,7 +53,9 @@ test('every class has exactly one entry on every column, one real Envoy can show
 });
 
 test("both builds, in the Node proxy-wasm host, give the oracle's verdict on every corpus entry", async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(600_000);
+  // A fresh checkout: build what is missing (npm test's selftests run before the Rust stage builds it).
+  ensureBuilds();
   const builds = await loadBuilds();
   expect(builds.map((b) => b.id).sort()).toEqual(['assemblyscript', 'rust']);
   const failures: string[] = [];

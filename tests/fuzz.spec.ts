@@ -4,16 +4,11 @@
  * verdict for a hand-written answer is the contract's line (filter/README.md, Header service
  * contract and Hostile answers).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { IMPLEMENTATIONS, variantWasmPath } from '../implementations';
 import { cpBytes, showBytes, utf8 } from '../fuzz/answers';
-import { describe, runDifferential } from '../fuzz/differential';
+import { describe, ensureBuilds, runDifferential } from '../fuzz/differential';
 import { type AnswerVerdict, type ByteHeaders, expectAnswer, expectRequest, lineMatches, type PluginSettings, showRule } from '../fuzz/oracle';
 
-const ROOT = join(__dirname, '..');
 
 /** The oracle's verdicts for a 200 answer with this body (a byte string). */
 function verdicts(body: string, status = 200): AnswerVerdict[] {
@@ -194,10 +189,8 @@ test.describe('the oracle, class by class', () => {
 
 test('both builds agree with the oracle and with each other on generated answers (fixed seed)', async () => {
   test.setTimeout(600_000);
-  for (const impl of IMPLEMENTATIONS) {
-    // A fresh checkout: build what is missing (the Rust build may install Debian's rustc first).
-    if (!existsSync(variantWasmPath(impl, 'none'))) execFileSync(process.execPath, [join(ROOT, impl.buildScript)], { cwd: ROOT, stdio: 'inherit' });
-  }
+  // A fresh checkout: build what is missing.
+  ensureBuilds();
   const run = await runDifferential({ count: 2000, seed: 23, shrinkLimit: 3 });
   expect(run.shrunk.map(describe).join('\n\n')).toBe('');
   expect(run.disagreements).toHaveLength(0);
