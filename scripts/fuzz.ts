@@ -8,7 +8,7 @@
  * Exit 1 on any disagreement, 2 on a bad argument or a build that is missing.
  */
 import fs from 'node:fs';
-import { describe, runDifferential } from '../fuzz/differential';
+import { describe, ensureBuilds, runDifferential } from '../fuzz/differential';
 import { IMPLEMENTATIONS, variantWasmPath } from '../implementations';
 import { commandArgs, shownPath, usageError } from '../runner/cli';
 
@@ -21,10 +21,10 @@ const count = values.count ?? '10000';
 const seed = values.seed ?? '1';
 if (!/^[1-9]\d{0,8}$/.test(count)) usageError('fuzz', USAGE, `--count must be a positive integer below 10^9 (got "${count}")`);
 if (!/^-?\d{1,10}$/.test(seed) || Math.abs(Number(seed)) > 2 ** 31 - 1) usageError('fuzz', USAGE, `--seed must be an integer between -2147483647 and 2147483647 (got "${seed}")`);
-for (const impl of IMPLEMENTATIONS) {
-  const wasm = variantWasmPath(impl, 'none');
-  if (!fs.existsSync(wasm)) usageError('fuzz', USAGE, `${shownPath(wasm)} is missing: build it with node ${impl.buildScript}`);
-}
+// A fresh checkout: build what is missing first (the Rust build may install Debian's rustc), saying so.
+const missing = IMPLEMENTATIONS.filter((impl) => !fs.existsSync(variantWasmPath(impl, 'none')));
+if (missing.length) console.log(`[fuzz] building ${missing.map((i) => `${i.id} (node ${i.buildScript})`).join(', ')} first`);
+ensureBuilds();
 
 async function main(): Promise<number> {
   console.log(`[fuzz] ${count} cases, seed ${seed}, builds: ${IMPLEMENTATIONS.map((i) => `${i.id} (${shownPath(variantWasmPath(i, 'none'))})`).join(', ')}`);
