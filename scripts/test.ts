@@ -85,9 +85,9 @@ function printStages(): void {
   // The whole committed corpus of header-service answers (fuzz/corpus.json) through real Envoy, with
   // every implementation: the matrix above runs one answer per class on every column.
   for (const impl of IMPLEMENTATIONS) {
-    console.log(`[test] ${impl.id} filter: the whole answer corpus on ${newest} (EWC_CORPUS=full EWC_FILTER=${impl.id} npm run matrix -- --project ${newest} suites/contract-corpus.spec.ts)`);
+    console.log(`[test] ${impl.id} filter: the whole answer corpus on ${newest} (EWC_CORPUS=full EWC_FILTER=${impl.id} npm run matrix -- --project=${newest} suites/contract-corpus.spec.ts)`);
     const corpus = await stage(`${impl.id}: whole corpus on ${newest}`, () =>
-      runPlaywright(['--project', newest, 'suites/contract-corpus.spec.ts'], { EWC_CORPUS: 'full', EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, `corpus-${impl.id}`) }),
+      runPlaywright([`--project=${newest}`, 'suites/contract-corpus.spec.ts'], { EWC_CORPUS: 'full', EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, `corpus-${impl.id}`) }),
     );
     parts.push(`${impl.id} corpus ${verdict(corpus)}`);
     code ||= corpus;
