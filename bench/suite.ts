@@ -87,16 +87,20 @@ async function runMatrix(workers: number, projectIds: string[], files: string[],
   const cpu1 = cpuTimes();
   const cpuBusy = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
   const cpu = await accounting.stop();
+  let keep = false;
   try {
     if (code === 130) process.exit(130);
     const matrixFile = path.join(root, 'matrix', 'matrix.json');
     if (!fs.existsSync(matrixFile)) throw new Error(`the ${tag} run wrote no matrix (exit ${code}); its log:\n${fs.readFileSync(path.join(root, 'run.log'), 'utf8').split('\n').slice(-30).join('\n')}`);
     const matrix = JSON.parse(fs.readFileSync(matrixFile, 'utf8')) as Matrix;
-    if (code !== 0 || matrix.counts.failed || matrix.counts.interrupted || matrix.counts.flaky)
-      throw new Error(`the ${tag} run did not pass (exit ${code}, counts ${JSON.stringify(matrix.counts)}): its time is not a figure`);
+    if (code !== 0 || matrix.counts.failed || matrix.counts.interrupted || matrix.counts.flaky) {
+      // Kept: a failed run is evidence (its report says which cases failed and why).
+      keep = true;
+      throw new Error(`the ${tag} run did not pass (exit ${code}, counts ${JSON.stringify(matrix.counts)}): its time is not a figure; its reports: ${root}`);
+    }
     return { workers, projects: matrix.proxies.map((p) => p.id), wallMs, cpuBusy, cpu, matrix };
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    if (!keep) fs.rmSync(root, { recursive: true, force: true });
   }
 }
 

