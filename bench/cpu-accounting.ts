@@ -23,6 +23,8 @@ export interface CpuSeconds {
   containersUnattributed: number;
   playwright: number;
   dockerDaemons: number;
+  /** Processes the daemons started and reaped (docker-proxy, their own re-execs, iptables). */
+  daemonChildren: number;
   total: number;
 }
 
@@ -35,16 +37,21 @@ function childrenCpu(): number {
   return (Number(f[13]) + Number(f[14])) / CLK_TCK;
 }
 
-/** utime + stime of every process named dockerd, containerd or containerd-shim*, in seconds (gone shims are not counted). */
-function daemonsCpu(): number {
-  let sum = 0;
+/**
+ * Of every process named dockerd, containerd or containerd-shim*: their own utime + stime, and
+ * what their reaped children spent (cutime + cstime: docker-proxy per published port, dockerd's
+ * re-execs that unpack copies into containers or set up a network namespace, iptables), in seconds.
+ */
+function daemonsCpu(): { own: number; children: number } {
+  const sum = { own: 0, children: 0 };
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (!/^(dockerd|containerd|containerd-shim.*)$/.test(comm)) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sum += (Number(f[11]) + Number(f[12])) / CLK_TCK;
+      sum.own += (Number(f[11]) + Number(f[12])) / CLK_TCK;
+      sum.children += (Number(f[13]) + Number(f[14])) / CLK_TCK;
     } catch {
       // The process ended between the listing and the read.
     }
@@ -95,8 +102,10 @@ export function startCpuAccounting(): { stop: () => Promise<CpuSeconds | undefin
       const peers = (byRole.get('header-service') ?? 0) + (byRole.get('upstream') ?? 0);
       const attributed = [...byRole.values()].reduce((x, y) => x + y, 0);
       const playwright = childrenCpu() - children0;
-      const dockerDaemons = daemonsCpu() - daemons0;
-      return { envoy, peers, containersUnattributed: Math.max(0, containers - attributed), playwright, dockerDaemons, total: containers + playwright + dockerDaemons };
+      const daemons = daemonsCpu();
+      const dockerDaemons = daemons.own - daemons0.own;
+      const daemonChildren = daemons.children - daemons0.children;
+      return { envoy, peers, containersUnattributed: Math.max(0, containers - attributed), playwright, dockerDaemons, daemonChildren, total: containers + playwright + dockerDaemons + daemonChildren };
     },
   };
 }
@@ -106,5 +115,5 @@ export function describeCpu(cpu: CpuSeconds | undefined, columns: number): strin
   if (!cpu) return 'CPU-seconds: not measured (the engine\'s cgroups are not readable here)';
   const s = (x: number): string => `${x.toFixed(1)} s`;
   const per = (x: number): string => `${(x / Math.max(1, columns)).toFixed(1)}`;
-  return `CPU-seconds ${s(cpu.total)} (${per(cpu.total)} per column): Envoy ${s(cpu.envoy)} (${per(cpu.envoy)}/col), peers ${s(cpu.peers)}, containers unattributed ${s(cpu.containersUnattributed)}, Playwright runner+workers ${s(cpu.playwright)} (${per(cpu.playwright)}/col), Docker daemons ${s(cpu.dockerDaemons)}`;
+  return `CPU-seconds ${s(cpu.total)} (${per(cpu.total)} per column): Envoy ${s(cpu.envoy)} (${per(cpu.envoy)}/col), peers ${s(cpu.peers)}, containers unattributed ${s(cpu.containersUnattributed)}, Playwright runner+workers ${s(cpu.playwright)} (${per(cpu.playwright)}/col), Docker daemons ${s(cpu.dockerDaemons)} and what they started ${s(cpu.daemonChildren)}`;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:suite [-- --project=<id> ...] [--workers 2,1] [--no-slope] [--cold] [--smoke]`
+ * `npm run bench:suite [-- --project=<id> ...] [--workers 2,1] [--no-slope] [--cold] [--smoke] [suites/<file> ...]`
  *
  * How long the matrix takes and where its time goes: setup (warm; cold with --cold, in a fresh
  * cache dir), then the matrix (no selftests) once per worker count, each in its own reports root;
@@ -21,18 +21,26 @@ import { runPlaywright } from '../runner/run-playwright';
 import type { Matrix } from '../report/schema';
 import { type CpuSeconds, describeCpu, startCpuAccounting } from './cpu-accounting';
 
-const USAGE = 'npm run bench:suite -- [--project=<id> ...] [--workers 2,1] [--no-slope] [--cold] [--smoke]';
+const USAGE = 'npm run bench:suite -- [--project=<id> ...] [--workers 2,1] [--no-slope] [--cold] [--smoke] [suites/<file> ...]';
 const SMOKE_SUITE = 'suites/header-injection.spec.ts';
 const log = (m: string): void => console.log(`[bench:suite] ${m}`);
 const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-const { values: args } = commandArgs('bench:suite', USAGE, process.argv.slice(2), {
-  project: { type: 'string', multiple: true },
-  workers: { type: 'string' },
-  'no-slope': { type: 'boolean' },
-  cold: { type: 'boolean' },
-  smoke: { type: 'boolean' },
-});
+const { values: args, positionals: suiteFiles } = commandArgs(
+  'bench:suite',
+  USAGE,
+  process.argv.slice(2),
+  {
+    project: { type: 'string', multiple: true },
+    workers: { type: 'string' },
+    'no-slope': { type: 'boolean' },
+    cold: { type: 'boolean' },
+    smoke: { type: 'boolean' },
+  },
+  // Suite files: what one family of cases costs (CPU-seconds by who spent them).
+  { positionals: true },
+);
+for (const f of suiteFiles) if (!/^suites\/[\w.-]+\.spec\.ts$/.test(f) || !fs.existsSync(path.join(repoRoot, f))) usageError('bench:suite', USAGE, `no suite file ${f} (suites/<name>.spec.ts)`);
 const smoke = args.smoke ?? false;
 const projects = args.project ?? [];
 for (const p of projects) {
@@ -164,7 +172,7 @@ async function main(): Promise<number> {
   const lines: string[] = [];
   const out: Record<string, unknown> = { at: new Date().toISOString(), cpus: os.cpus().length };
   const selected = smoke ? [projects[0] ?? proxyProjectIds().filter((p) => p.startsWith('envoy-')).at(-1)!] : projects;
-  const files = smoke ? [SMOKE_SUITE] : [];
+  const files = smoke ? [SMOKE_SUITE] : suiteFiles;
   const versions = selected.length ? { EWC_VERSIONS: [...new Set(selected.map((p) => p.replace(/-wiring$/, '')))].join(',') } : {};
   if (args.cold) {
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-cold-cache-'));
@@ -187,7 +195,7 @@ async function main(): Promise<number> {
   out.runs = runs.map((r) => ({ workers: r.workers, wallMs: r.wallMs, cpuBusy: r.cpuBusy, cpuSeconds: r.cpu, columns: columnsOf(r) }));
   const first = runs[0];
   const columns = columnsOf(first);
-  if (!smoke && !args['no-slope'] && columns.length > 1) {
+  if (!smoke && !args['no-slope'] && !files.length && columns.length > 1) {
     const one = columns[0].id;
     log(`slope: the matrix with ${first.workers} worker(s) on ${one} alone...`);
     const single = await runMatrix(first.workers, [one], [], 'single');

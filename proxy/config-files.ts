@@ -40,6 +40,13 @@ export class ConfigFiles {
     private readonly codeServer: CodeServer | undefined,
   ) {}
 
+  /** The bootstrap, beside the watched files (bind-mounted on its own path): its host path. */
+  writeBootstrap(yaml: string): string {
+    const file = path.join(this.dir, 'bootstrap.yaml');
+    fs.writeFileSync(file, yaml);
+    return file;
+  }
+
   /** Writes the listeners (and under ECDS delivery their extension configs); a listener without a wiring gets the first one's. */
   async write(opts: ListenerOptions | ListenerOptions[]): Promise<ConfigWrite> {
     const list = Array.isArray(opts) ? opts : [opts];

@@ -6,7 +6,8 @@
  */
 import type Dockerode from 'dockerode';
 import { request } from 'undici';
-import { getContainerRuntimeClient, type BoundPorts, type WaitStrategy } from 'testcontainers';
+import type { BoundPorts, WaitStrategy } from 'testcontainers';
+import { startingAddressOf, unreachableHint } from '../engine/container-address';
 import { containerOutput, containerState } from '../engine/docker-logs';
 import { pollUntil } from '../engine/poll';
 
@@ -58,8 +59,7 @@ export class EnvoyReadyWait implements WaitStrategy {
   constructor(private readonly adminPort: number, private readonly entryId: string) {}
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
-    const host = (await getContainerRuntimeClient()).info.containerRuntime.host;
-    const url = `http://${host}:${boundPorts.getBinding(this.adminPort)}/ready`;
+    const url = `http://${await startingAddressOf(container, boundPorts, this.adminPort)}/ready`;
     let last = 'no answer yet';
     await pollUntil(
       `Envoy ${this.entryId} ready (admin /ready 200)`,
@@ -77,7 +77,7 @@ export class EnvoyReadyWait implements WaitStrategy {
       },
       { timeoutMs: this.startupTimeoutMs },
     ).catch((e: unknown) => {
-      throw e instanceof EnvoyStartError ? e : new Error(`${(e as Error).message} (last answer: ${last})`);
+      throw e instanceof EnvoyStartError ? e : new Error(`${(e as Error).message} (last answer: ${last})${last.startsWith('connect') ? unreachableHint() : ''}`);
     });
   }
 

@@ -35,5 +35,6 @@ export async function prepareRun(): Promise<void> {
   await buildProbes(probesDir);
   // The breakage catalogue's probes (Go ones cached by source hash); one the machine cannot build says why, and its cases skip with that.
   for (const p of await buildBreakageProbes()) if (p.skip) console.log(`[setup] breakage probe ${p.name} not built: ${p.skip}`);
-  await ensurePeerImage();
+  // Workers inherit the tag: checking it once here is enough for the whole run.
+  settings.peerImage = await ensurePeerImage();
 }

@@ -43,7 +43,9 @@ export type SettingVariable =
   | 'EWC_DOCKER_CONTEXT_ERROR'
   | 'EWC_FLAKE_RUN'
   | 'EWC_FLAKE_RUNS'
-  | 'EWC_DEBUG';
+  | 'EWC_DEBUG'
+  | 'EWC_CONTAINER_ADDRESS'
+  | 'EWC_PEER_IMAGE';
 
 /** Variables a command passes to a run it starts, on top of its own environment. */
 export type SettingsEnv = Partial<Record<SettingVariable, string>>;
@@ -222,6 +224,30 @@ export const settings = {
   /** CI (any value): a `test.only` left in fails the run. Default: off. */
   get ci(): boolean {
     return !!read('CI');
+  },
+  /**
+   * EWC_CONTAINER_ADDRESS: how this machine reaches a container's port (engine/container-address.ts):
+   * `direct` (the container's IP on its network) or `published` (a host port Docker publishes).
+   * Default: direct with a local engine on Linux (its bridge networks are routed to the host),
+   * published elsewhere (an engine in a VM or on another host).
+   */
+  get containerAddress(): 'direct' | 'published' {
+    const v = read('EWC_CONTAINER_ADDRESS');
+    if (v === 'direct' || v === 'published') return v;
+    if (v) throw new Error(`EWC_CONTAINER_ADDRESS must be direct or published, got "${v}"`);
+    const host = read('DOCKER_HOST');
+    return process.platform === 'linux' && (!host || host.startsWith('unix://')) ? 'direct' : 'published';
+  },
+  /**
+   * EWC_PEER_IMAGE: the peer image tag the run's setup made sure of (written by runner/prepare.ts),
+   * so Playwright's workers, which inherit it, neither load TypeScript to transpile the peer nor ask
+   * the engine again. Default: unset (each asks itself).
+   */
+  get peerImage(): string | undefined {
+    return read('EWC_PEER_IMAGE');
+  },
+  set peerImage(tag: string) {
+    process.env.EWC_PEER_IMAGE = tag;
   },
   /** DOCKER_HOST: the engine to use, as given or as a docker context set it. Default: unset (discovery). */
   get dockerHost(): string | undefined {

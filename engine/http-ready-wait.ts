@@ -1,0 +1,55 @@
+/**
+ * Ready when `GET <path>` on `port` answers 200, at the address engine/container-address.ts gives;
+ * a container that has stopped fails the wait at once with its exit code (testcontainers' HTTP
+ * wait reaches only published ports).
+ */
+import type Dockerode from 'dockerode';
+import { request } from 'undici';
+import type { BoundPorts, WaitStrategy } from 'testcontainers';
+import { startingAddressOf, unreachableHint } from './container-address';
+import { containerState } from './docker-logs';
+import { pollUntil } from './poll';
+
+export class HttpReadyWait implements WaitStrategy {
+  private startupTimeoutMs = 30_000;
+  private timeoutSet = false;
+
+  constructor(private readonly port: number, private readonly path: string, private readonly what: string) {}
+
+  async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
+    const url = `http://${await startingAddressOf(container, boundPorts, this.port)}${this.path}`;
+    let last = 'no answer yet';
+    await pollUntil(
+      `${this.what} ready (${this.path} 200 at ${url})`,
+      async () => {
+        try {
+          const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
+          last = `${res.statusCode} ${(await res.body.text()).trim()}`;
+          if (res.statusCode === 200) return true;
+        } catch (e) {
+          last = (e as Error).message;
+        }
+        const { State } = await containerState(container.id);
+        if (!State.Running && State.Status !== 'created') throw new Error(`${this.what} exited with code ${State.ExitCode} before it was ready`);
+        return undefined;
+      },
+      { timeoutMs: this.startupTimeoutMs },
+    ).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message} (last answer: ${last})${last.startsWith('connect') ? unreachableHint() : ''}`);
+    });
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.startupTimeoutMs = ms;
+    this.timeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.timeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.startupTimeoutMs;
+  }
+}
