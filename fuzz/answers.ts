@@ -243,7 +243,7 @@ const names = detail('name', {
   'non-tchar': withMember(fc.tuple(fc.constantFrom(...NON_TCHAR_ASCII), fc.nat(2)).map(([c, at]) => `"${['', 'x-a', 'x-'][at]}${nameChar(c)}${['x', '', 'a'][at]}":"v"`)),
   'non-ascii': withMember(fc.constantFrom(0xe9, 0xa0, 0x2028, 0x1f600, 0x80).map((cp) => `"x-${cpBytes(cp)}":"v"`)),
   'tchar-all': withMember(fc.constant(`"${TCHAR.replace(/[A-Z]/g, '')}":"v"`)),
-  // U+212A KELVIN SIGN: no tchar, but its lowercase is `k` (an open question of the contract).
+  // U+212A KELVIN SIGN: no tchar, though Unicode lowercases it to `k` (the contract: a token as sent, A-Z lowered only).
   kelvin: withMember(fc.constantFrom(`"${cpBytes(0x212a)}-x":"v"`, '"\\u212a-x":"v"', '"x-\\u212A":"v"', '"\\u212aeep-alive":"v"', '"x-token\\u212a":"v"')),
   'escaped-host': withMember(fc.constantFrom('"\\u0048ost":"v"', '"h\\u006fst":"v"', '"\\u0068\\u006f\\u0073\\u0074":"v"', '"Content\\u002dLength":"1"')),
 });

@@ -3,10 +3,9 @@
  * header service and the worker's Envoy: each answer's verdict is the oracle's (fuzz/oracle.ts,
  * written from filter/README.md), never a filter's. An answer the contract accepts is injected
  * exactly (that set, nothing more); one it refuses logs its exact `callout failed:` line and the last
- * good set stays injected. Where the contract is silent (the oracle's questions: parser texts and
- * offsets, type names, how a bad key is written, lone surrogates, C1 controls, a BOM, nesting depth)
- * the answer is only held to one of the verdicts the oracle allows: refused with a line of the
- * contract's form and the last good set kept, or injected exactly, never half.
+ * good set stays injected. Where the contract is silent (the oracle's QUESTIONS; none is open
+ * today) the answer is only held to one of the verdicts the oracle allows: refused with a line of
+ * the contract's form and the last good set kept, or injected exactly, never half.
  *
  * What it pins, on every column: one answer per class of fuzz/answers.ts (valid sets, whitespace,
  * escapes, values that are no string, roots, structure, UTF-8, names, values, sizes, duplicates,

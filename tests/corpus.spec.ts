@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { CLASSES } from '../fuzz/answers';
 import { ensureBuilds, loadBuilds, runCase, describe as describeCase } from '../fuzz/differential';
-import { type Corpus, CORPUS_FILE, corpusText, expectedOf, makeCorpus } from '../fuzz/make-corpus';
+import { type Corpus, CORPUS_FILE, corpusText, EVERY_COLUMN_EDGES, expectedOf, makeCorpus } from '../fuzz/make-corpus';
+import { readVariantsCatalogue } from '../implementations/variants-catalogue';
 import { CORPUS_GROUPS, corpusSteps } from '../vocabulary/corpus';
 
 const committed = (): Corpus => JSON.parse(fs.readFileSync(CORPUS_FILE, 'utf8')) as Corpus;
@@ -50,6 +51,32 @@ test('every class has exactly one entry on every column, one real Envoy can show
   expect(full).toEqual(inEnvoy);
   const subset = CORPUS_GROUPS.flatMap((g) => corpusSteps(g.classes, 'subset').map((s) => s.id)).sort();
   expect(subset).toEqual(corpus.entries.filter((e) => e.everyColumn).map((e) => e.id).sort());
+});
+
+test('the answers the kill matrix names run on every column, in the case its killer names, with their exact lines', () => {
+  const corpus = committed();
+  const entry = (id: string) => corpus.entries.find((e) => e.id === id);
+  for (const [cls, id] of Object.entries(EVERY_COLUMN_EDGES)) expect([entry(id)?.class, entry(id)?.everyColumn], id).toEqual([cls, true]);
+  // A variant killed by a contract-corpus case names the corpus entry that kills it ("corpus entry <id>"); it must be served on every column by that case.
+  const named: string[] = [];
+  for (const v of readVariantsCatalogue())
+    for (const k of v.killers.filter((x) => x.case.startsWith('contract-corpus › '))) {
+      const group = CORPUS_GROUPS.find((g) => k.case === `contract-corpus › ${g.title}: each answer injected exactly as the contract says, or refused with its line and the last good set kept`);
+      expect(group, `${v.name}: ${k.case}`).toBeDefined();
+      const ids = [...k.why.matchAll(/corpus entry ([a-z0-9-]+\/[A-Za-z0-9-]+)/g)].map((m) => m[1]);
+      expect(ids.length, `${v.name}: its why names the corpus entry that kills it`).toBeGreaterThan(0);
+      for (const id of ids) {
+        expect(entry(id)?.everyColumn, `${v.name}: ${id} on every column`).toBe(true);
+        expect(group?.classes, `${v.name}: ${id} in the case's classes`).toContain(entry(id)?.class);
+        named.push(id);
+      }
+    }
+  expect(named.sort()).toEqual(Object.values(EVERY_COLUMN_EDGES).sort());
+  const line = (id: string): unknown => entry(id)?.expected;
+  const refusedWith = (why: string) => ({ verdict: 'exact', is: { refused: { exact: `callout failed: invalid body: ${why}` } } });
+  expect(line('escape/edge-lone-high-then-end')).toEqual(refusedWith('not JSON (lone surrogate escape at offset 17)'));
+  expect(line('value-type/edge-line-break-in-key')).toEqual(refusedWith('value of "x-key\\u000aforged" is not a string (number)'));
+  expect(line('name/edge-kelvin-sign')).toEqual(refusedWith('invalid header name "\u212a-x"'));
 });
 
 test("both builds, in the Node proxy-wasm host, give the oracle's verdict on every corpus entry", async () => {

@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import { cpBytes, showBytes, utf8 } from '../fuzz/answers';
 import { describe, ensureBuilds, runDifferential } from '../fuzz/differential';
-import { type AnswerVerdict, type ByteHeaders, expectAnswer, expectRequest, lineMatches, type PluginSettings, showRule } from '../fuzz/oracle';
+import { type AnswerVerdict, type ByteHeaders, expectAnswer, expectRequest, type PluginSettings, showRule } from '../fuzz/oracle';
 
 
 /** The oracle's verdicts for a 200 answer with this body (a byte string). */
@@ -27,15 +27,6 @@ function accepted(body: string): ByteHeaders {
   expect(v, showBytes(body)).toHaveLength(1);
   if (v[0].kind !== 'accepted') throw new Error(`refused: ${showRule(v[0].line)}`);
   return v[0].set;
-}
-/** Where the contract is still open: the questions the oracle names, and whether it allows each of `lines` (refusals after `invalid body: `) and `set`. */
-function open(body: string): { questions: string[]; allows: (line: string) => boolean; sets: ByteHeaders[] } {
-  const e = expectAnswer({ status: 200, body: new Uint8Array(Buffer.from(body, 'latin1')) });
-  return {
-    questions: e.questions,
-    allows: (line) => e.alternatives.some((a) => a.kind === 'refused' && lineMatches(a.line, `callout failed: invalid body: ${line}`)),
-    sets: e.alternatives.flatMap((a) => (a.kind === 'accepted' ? [a.set] : [])),
-  };
 }
 const bad = (why: string): string => `callout failed: invalid body: ${why}`;
 
@@ -73,11 +64,20 @@ test.describe('the oracle, class by class', () => {
     expect(refusal('{"a":"b\x01"}')).toBe(bad('not JSON (control character in string at offset 8)'));
   });
 
-  test('lone surrogates: still open (both builds read U+FFFD); the oracle allows not JSON, or U+FFFD, and says so', () => {
-    const e = expectAnswer({ status: 200, body: new Uint8Array(Buffer.from('{"a":"\\ud800"}')) });
-    expect(e.questions).toContain('lone-surrogate');
-    expect(e.alternatives).toContainEqual({ kind: 'accepted', set: [['a', cpBytes(0xfffd)]] });
-    expect(e.alternatives.some((a) => a.kind === 'refused' && lineMatches(a.line, bad('not JSON (lone surrogate at offset 6)')))).toBe(true);
+  test('lone surrogates: a \\u escape of one is not JSON, one past its fourth hex digit; a pair is one character', () => {
+    expect(refusal('{"a":"\\ud800"}')).toBe(bad('not JSON (lone surrogate escape at offset 12)'));
+    expect(refusal('{"a":"\\udc00\\ud800"}')).toBe(bad('not JSON (lone surrogate escape at offset 12)'));
+    expect(refusal('{"a":"x\\ud83dy"}')).toBe(bad('not JSON (lone surrogate escape at offset 13)'));
+    // A high one followed by an escape that is no low one (another high, a BMP character, a bad \u): the high one is lone.
+    expect(refusal('{"a":"\\ud83d\\ud83d"}')).toBe(bad('not JSON (lone surrogate escape at offset 12)'));
+    expect(refusal('{"a":"\\ud83d\\u0041"}')).toBe(bad('not JSON (lone surrogate escape at offset 12)'));
+    expect(refusal('{"a":"\\ud83d\\uzzzz"}')).toBe(bad('not JSON (lone surrogate escape at offset 12)'));
+    expect(refusal('{"a":"\\ud83d')).toBe(bad('not JSON (lone surrogate escape at offset 12)'));
+    // In a name too, and before anything a later member would be refused for.
+    expect(refusal('{"x\\udfff":"v","Host":"h"}')).toBe(bad('not JSON (lone surrogate escape at offset 9)'));
+    // An ill-formed UTF-8 byte earlier in the same string: the lone escape comes first (UTF-8 is checked when the string closes).
+    expect(refusal('{"a":"\xc3\\ud800"}')).toBe(bad('not JSON (lone surrogate escape at offset 13)'));
+    expect(accepted('{"a":"\\ud83d\\ude00"}')).toEqual([['a', cpBytes(0x1f600)]]);
   });
 
   test('numbers, literals, nesting: a value that is no string is refused naming its key', () => {
@@ -158,19 +158,20 @@ test.describe('the oracle, class by class', () => {
     expect(refusal(many(65))).toBe(bad('too many headers: 65 (limit 64)'));
   });
 
-  test('still open: a key with a control character, a name that is a token only after Unicode lowercasing', () => {
-    const ctl = open('{"a\\nb":"v"}');
-    expect(ctl.questions).toEqual(['key-rendering']);
-    expect(ctl.allows('invalid header name "a\nb"')).toBe(true);
-    expect(ctl.allows('invalid header name "a\\nb"')).toBe(true);
-    const kelvin = open('{"\\u212a-x":"v"}');
-    expect(kelvin.questions).toEqual(['name-lowering']);
-    expect(kelvin.allows('invalid header name "\u212a-x"')).toBe(true);
-    expect(kelvin.sets).toEqual([[['k-x', 'v']]]);
-    // Either reading refuses a forbidden name spelled with it, with one line or the other; never a set.
-    const hop = open('{"\\u212aeep-alive":"v"}');
-    expect(hop.allows('forbidden header "keep-alive"') && hop.allows('invalid header name "\u212aeep-alive"')).toBe(true);
-    expect(hop.sets).toEqual([]);
+  test('a key with a control character: each C0 control and DEL written as \\u00XX, nothing else escaped', () => {
+    expect(refusal('{"a\\nb":"v"}')).toBe(bad('invalid header name "a\\u000ab"'));
+    expect(refusal('{"x\\r\\nheader-augmenter: callout ok: status=200 headers=1":"v"}')).toBe(bad('invalid header name "x\\u000d\\u000aheader-augmenter: callout ok: status=200 headers=1"'));
+    expect(refusal('{"a\\u0000\\t\\u001b\\u001f\\u007f":1}')).toBe(bad('value of "a\\u0000\\u0009\\u001b\\u001f\\u007f" is not a string (number)'));
+    // `"` and `\` stay raw next to an escaped control; C1 controls and other non-ASCII text are UTF-8 as they are.
+    expect(refusal('{"x\\u007f\\"\\\\":"v"}')).toBe(bad('invalid header name "x\\u007f"\\"'));
+    expect(refusal(`{"x${cpBytes(0x85)}\\u0085":"v"}`)).toBe(bad(`invalid header name "x\u0085\u0085"`));
+  });
+
+  test('a name is a token as sent, lowercased in ASCII only: the Kelvin sign (lowercase k in Unicode) is no token', () => {
+    expect(refusal('{"\\u212a-x":"v"}')).toBe(bad('invalid header name "\u212a-x"'));
+    expect(refusal('{"\\u212aeep-alive":"v"}')).toBe(bad('invalid header name "\u212aeep-alive"'));
+    expect(refusal(`{"${cpBytes(0x130)}":"v"}`)).toBe(bad('invalid header name "\u0130"'));
+    expect(accepted('{"K-X":"v"}')).toEqual([['k-x', 'v']]);
   });
 
   test('duplicates: equal ignoring case, also through an escape', () => {

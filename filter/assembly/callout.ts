@@ -9,6 +9,7 @@ import {
   IS_EMPTY_BODY_AS_EMPTY_SET, IS_NO_NAME_VALIDATION, IS_NO_VALUE_VALIDATION, IS_CASE_SENSITIVE_DUPLICATES,
   IS_UPPERCASE_NAMES_REJECTED, IS_TOKEN_CHARS_NO_DIGITS, IS_CALLOUT_NO_ACCEPT,
   IS_FRAMING_HEADERS_ALLOWED, IS_HOST_ALLOWED, IS_CONTROL_BYTES_ALLOWED, IS_NO_SIZE_LIMITS,
+  IS_RAW_CONTROL_IN_LOG_KEY, IS_UNICODE_LOWERCASE_NAMES,
 } from "./variant.generated";
 
 // Limits on one answer. A header service hands out a token or a few headers; an answer near these
@@ -60,17 +61,56 @@ function isTokenChar(c: i32): bool {
     c == 0x2b || c == 0x2d || c == 0x2e || c == 0x5e || c == 0x5f || c == 0x60 || c == 0x7c || c == 0x7e;
 }
 
-// toLowerCase() without its Unicode case tables (~3.7 KB): of all code points only A-Z and U+212A
-// (Kelvin sign) lower to ASCII (checked exhaustively against AS 0.17's toLowerCase), and a name that
-// is not all ASCII after lowering fails validName anyway, so every accepted name is the same.
+// Names are lowercased in ASCII only (A-Z to a-z), so the token check on the lowered name is the
+// check on the name as sent: a name that is no token is refused as sent, never turned into one.
+// Unicode lowering would: U+212A (Kelvin sign) lowers to "k", the one code point besides A-Z that
+// lowers to ASCII (checked exhaustively against AS 0.17's toLowerCase).
 function lowerName(s: string): string {
   const n = s.length;
   const out = __new(<usize>n << 1, idof<String>());
   for (let i = 0; i < n; i++) {
     let c = <u32>s.charCodeAt(i);
     if (c - 0x41 < 26) c += 0x20;
-    else if (c == 0x212a) c = 0x6b;
+    // unicode-lowercase-names variant: "lowercase it the way the language does" (toLowerCase).
+    else if (IS_UNICODE_LOWERCASE_NAMES) {
+      if (c == 0x212a) c = 0x6b;
+    }
     store<u16>(out + (<usize>i << 1), c);
+  }
+  return changetype<string>(out);
+}
+
+// A member's key as a log line shows it (`invalid header name "<key>"`, `value of "<key>" ...`):
+// as decoded, except C0 controls and DEL, each written as the six characters \u00XX (lowercase
+// hex), so an answer cannot end a log line or forge the next one. `"` and `\` stay as they are.
+function logKey(k: string): string {
+  // raw-control-in-log-key variant: "log the key exactly as the service sent it".
+  if (IS_RAW_CONTROL_IN_LOG_KEY) return k;
+  const n = k.length;
+  let extra = 0;
+  for (let i = 0; i < n; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 0x20 || c == 0x7f) extra += 5;
+  }
+  if (extra == 0) return k;
+  const out = __new(<usize>(n + extra) << 1, idof<String>());
+  let j: usize = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <u32>k.charCodeAt(i);
+    if (c < 0x20 || c == 0x7f) {
+      const hi = c >> 4;
+      const lo = c & 15;
+      store<u16>(out + (j << 1), 0x5c); // backslash
+      store<u16>(out + ((j + 1) << 1), 0x75); // u
+      store<u16>(out + ((j + 2) << 1), 0x30);
+      store<u16>(out + ((j + 3) << 1), 0x30);
+      store<u16>(out + ((j + 4) << 1), hi < 10 ? 0x30 + hi : 0x57 + hi);
+      store<u16>(out + ((j + 5) << 1), lo < 10 ? 0x30 + lo : 0x57 + lo);
+      j += 6;
+    } else {
+      store<u16>(out + (j << 1), c);
+      j++;
+    }
   }
   return changetype<string>(out);
 }
@@ -151,11 +191,11 @@ export function parseHeaderBody(body: ArrayBuffer): BodyResult {
     const name = IS_NO_NAME_VALIDATION ? root.keys[i].toLowerCase() : lowerName(root.keys[i]);
     const v = root.vals[i];
     if (IS_NON_STRING_VALUES_STRINGIFIED) stringifyScalar(v);
-    if (v.kind != J_STR) return bad("value of \"" + root.keys[i] + "\" is not a string (" + v.typeName() + ")");
+    if (v.kind != J_STR) return bad("value of \"" + logKey(root.keys[i]) + "\" is not a string (" + v.typeName() + ")");
     if (IS_UPPERCASE_NAMES_REJECTED) {
-      if (!validLowercaseName(root.keys[i])) return bad("invalid header name \"" + root.keys[i] + "\"");
+      if (!validLowercaseName(root.keys[i])) return bad("invalid header name \"" + logKey(root.keys[i]) + "\"");
     } else if (!IS_NO_NAME_VALIDATION) {
-      if (!validName(name)) return bad("invalid header name \"" + root.keys[i] + "\"");
+      if (!validName(name)) return bad("invalid header name \"" + logKey(root.keys[i]) + "\"");
     }
     if (forbiddenName(name)) return bad("forbidden header \"" + name + "\"");
     if (!IS_NO_VALUE_VALIDATION) {

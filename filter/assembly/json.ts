@@ -6,7 +6,7 @@
 // and the header service body are untrusted input that must produce an error, never a trap, so we
 // parse them here. Objects keep their keys in document order (the first-header-only variant and
 // error messages rely on it).
-import { IS_INVALID_UTF8_ACCEPTED } from "./variant.generated";
+import { IS_INVALID_UTF8_ACCEPTED, IS_LONE_SURROGATE_REPLACED } from "./variant.generated";
 
 // Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 function validUtf8(b: Array<u8>): bool {
@@ -235,7 +235,17 @@ export class JsonParser {
             else this.p = save;
           } else this.p = save;
         }
-        if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // lone surrogate
+        // A lone surrogate (a low one, or a high one not followed by a low one's escape) is no
+        // character: reading it as U+FFFD would change the value the service sent, like bytes that
+        // are not UTF-8. The offset is one past the lone escape's fourth hex digit (p is back there).
+        if (cp >= 0xd800 && cp <= 0xdfff) {
+          // lone-surrogate-replaced variant: "decode it as the replacement character, like a browser".
+          if (IS_LONE_SURROGATE_REPLACED) cp = 0xfffd;
+          else {
+            this.fail("lone surrogate escape");
+            return null;
+          }
+        }
         if (cp < 0x80) out.push(<u8>cp);
         else if (cp < 0x800) {
           out.push(<u8>(0xc0 | (cp >> 6)));

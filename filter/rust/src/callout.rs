@@ -56,6 +56,38 @@ fn valid_lowercase_name(n: &str) -> bool {
     !n.is_empty() && n.bytes().all(|c| !c.is_ascii_uppercase() && is_token_char(c))
 }
 
+// Names are lowercased in ASCII only (A-Z to a-z), so the token check on the lowered name is the
+// check on the name as sent: a name that is no token is refused as sent, never turned into one
+// (Unicode lowering maps U+212A KELVIN SIGN to "k").
+fn lower_name(key: &str) -> String {
+    // unicode-lowercase-names variant: "lowercase it the way the language does" (to_lowercase);
+    // no-name-validation keeps the Unicode lowering too, as in AssemblyScript.
+    if UNICODE_LOWERCASE_NAMES || NO_NAME_VALIDATION {
+        key.to_lowercase()
+    } else {
+        key.to_ascii_lowercase()
+    }
+}
+
+// A member's key as a log line shows it (`invalid header name "<key>"`, `value of "<key>" ...`):
+// as decoded, except C0 controls and DEL, each written as the six characters \u00XX (lowercase
+// hex), so an answer cannot end a log line or forge the next one. `"` and `\` stay as they are.
+fn log_key(k: &str) -> String {
+    // raw-control-in-log-key variant: "log the key exactly as the service sent it".
+    if RAW_CONTROL_IN_LOG_KEY {
+        return k.to_string();
+    }
+    let mut out = String::with_capacity(k.len());
+    for c in k.chars() {
+        if (c as u32) < 0x20 || c == '\u{7f}' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 // non-string-values-stringified variant: a scalar value is "converted to a string" (its JSON text).
 fn stringify_scalar(v: &JValue) -> Option<String> {
     match v.kind {
@@ -112,7 +144,7 @@ pub fn parse_header_body(body: &[u8]) -> Result<HeaderList, String> {
     let mut r = HeaderList { names: Vec::new(), values: Vec::new() };
     let mut bytes = 0usize;
     for (i, key) in root.keys.iter().enumerate() {
-        let name = key.to_lowercase();
+        let name = lower_name(key);
         let v = &root.vals[i];
         let value = if NON_STRING_VALUES_STRINGIFIED {
             stringify_scalar(v)
@@ -122,15 +154,15 @@ pub fn parse_header_body(body: &[u8]) -> Result<HeaderList, String> {
             None
         };
         let value = match value {
-            None => return Err(format!("value of \"{}\" is not a string ({})", key, v.type_name())),
+            None => return Err(format!("value of \"{}\" is not a string ({})", log_key(key), v.type_name())),
             Some(s) => s,
         };
         if UPPERCASE_NAMES_REJECTED {
             if !valid_lowercase_name(key) {
-                return Err(format!("invalid header name \"{}\"", key));
+                return Err(format!("invalid header name \"{}\"", log_key(key)));
             }
         } else if !NO_NAME_VALIDATION && !valid_name(&name) {
-            return Err(format!("invalid header name \"{}\"", key));
+            return Err(format!("invalid header name \"{}\"", log_key(key)));
         }
         if forbidden_name(&name) {
             return Err(format!("forbidden header \"{}\"", name));

@@ -1,7 +1,7 @@
 // Minimal strict JSON parser, a line-by-line port of filter/assembly/json.ts: the error messages
 // and byte offsets (`<error> at offset <n>`) are part of the filter's log lines and must match.
 // Objects keep their keys in document order.
-use crate::variant::INVALID_UTF8_ACCEPTED;
+use crate::variant::{INVALID_UTF8_ACCEPTED, LONE_SURROGATE_REPLACED};
 
 // Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 fn valid_utf8(b: &[u8]) -> bool {
@@ -298,8 +298,16 @@ impl<'a> JsonParser<'a> {
                         self.p = save;
                     }
                 }
+                // A lone surrogate (a low one, or a high one not followed by a low one's escape) is
+                // no character: refused like bytes that are not UTF-8, one past the lone escape's
+                // fourth hex digit (p is back there).
                 if (0xd800..=0xdfff).contains(&cp) {
-                    cp = 0xfffd; // lone surrogate
+                    // lone-surrogate-replaced variant: "decode it as the replacement character, like a browser".
+                    if LONE_SURROGATE_REPLACED {
+                        cp = 0xfffd;
+                    } else {
+                        return self.fail("lone surrogate escape");
+                    }
                 }
                 if cp < 0x80 {
                     out.push(cp as u8);
