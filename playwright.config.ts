@@ -14,6 +14,7 @@ import { selectDelivery } from './proxy/delivery';
 import { configureTestcontainers } from './engine/testcontainers-env';
 import { candidateEntriesSync } from './engine/release-index';
 import { settings } from './runner/settings';
+import { lastRunnable } from './engine/resolved-proxies';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
 configureTestcontainers();
@@ -43,17 +44,22 @@ const workers = settings.workers ?? (withSelftests ? 2 : 4);
 const reportsRoot = settings.reportsRoot;
 const reportDir = settings.matrixDir;
 
+// A column that was not runnable at the last setup here only skips its cases: one worker is enough
+// (a hint for speed only; this run's own resolution decides whether a case runs).
+const runnableBefore = lastRunnable();
+const workersFor = (entry: ProxyEntry): { workers?: number } => (runnableBefore[entry.id] === false ? { workers: 1 } : {});
+
 type ProjectOptions = Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'> & CorpusWorkerOptions;
 
 const matrixProjects: Array<Project<object, ProjectOptions>> = [
   // The suite's own tooling (reports, gate, repro, ABI static checks): tests/. `npm run matrix` leaves it out.
   // Container modules keep their focused test next to them (proxy/, peer/).
   ...(withSelftests ? [{ name: SELFTEST_PROJECT, testDir: '.', testMatch: /\/(tests|proxy|peer|engine)\/[^/]+\.spec\.ts$/ }] : []),
-  ...entries.map((entry) => ({ name: entry.id, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery, corpus } })),
-  ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery, corpus } })),
+  ...entries.map((entry) => ({ name: entry.id, testDir: './suites', ...workersFor(entry), use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery, corpus } })),
+  ...candidates.map((entry) => ({ name: entry.id, testDir: './suites', metadata: { candidate: true }, ...workersFor(entry), use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery, corpus } })),
   // Each istio entry also runs on the upstream Envoy it bundles, wired as an Istio EnvoyFilter
   // patch would wire it, so the Istio wiring is tested even where no istio/proxyv2 image exists.
-  ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const, corpus } })),
+  ...istioWiringProjects([...entries, ...candidates], allEntries).map(({ name, entry }) => ({ name, testDir: './suites', ...workersFor(entry), use: { proxyEntry: entry, filterVariant: variantOf(entry), filterImplementation, delivery: wiringDelivery, wiring: 'istio' as const, corpus } })),
 ];
 
 export default defineConfig<object, ProjectOptions>({
@@ -63,6 +69,8 @@ export default defineConfig<object, ProjectOptions>({
   // A flake is fixed at its cause, never retried away.
   retries: 0,
   workers,
+  // Files, not cases, are what workers take (measured: cases spread over workers cost 90 worker
+  // processes instead of about 40 and 477 s instead of 442 s for the 10-column matrix).
   fullyParallel: false,
   forbidOnly: settings.ci,
   timeout: 30_000,

@@ -45,7 +45,8 @@ export type SettingVariable =
   | 'EWC_FLAKE_RUNS'
   | 'EWC_DEBUG'
   | 'EWC_CONTAINER_ADDRESS'
-  | 'EWC_PEER_IMAGE';
+  | 'EWC_PEER_IMAGE'
+  | 'EWC_RESOLVED_PROXIES';
 
 /** Variables a command passes to a run it starts, on top of its own environment. */
 export type SettingsEnv = Partial<Record<SettingVariable, string>>;
@@ -248,6 +249,16 @@ export const settings = {
   },
   set peerImage(tag: string) {
     process.env.EWC_PEER_IMAGE = tag;
+  },
+  /**
+   * EWC_RESOLVED_PROXIES: the run's proxy resolutions (JSON `{ runId, proxies }`), written by its
+   * global setup (engine/resolved-proxies.ts); its workers take their proxy from it. Default: unset.
+   */
+  get resolvedProxies(): string | undefined {
+    return read('EWC_RESOLVED_PROXIES');
+  },
+  set resolvedProxies(json: string) {
+    process.env.EWC_RESOLVED_PROXIES = json;
   },
   /** DOCKER_HOST: the engine to use, as given or as a docker context set it. Default: unset (discovery). */
   get dockerHost(): string | undefined {

@@ -8,6 +8,7 @@ import { loadEntries, selectEntries } from '../envoy-versions';
 import { resolveProxy, type ResolvedProxy } from '../engine/images';
 import { candidateEntries } from '../engine/release-index';
 import { prepareRun } from './prepare';
+import { shareResolutions } from '../engine/resolved-proxies';
 import { configureTestcontainers } from '../engine/testcontainers-env';
 import { settings } from './settings';
 
@@ -35,6 +36,7 @@ export async function setup(): Promise<ResolvedProxy[]> {
     const what = r.available ? `${r.image} (${r.source}): ${r.versionLine.replace(/^.*version: /, '')}` : `not runnable here: ${r.reason}`;
     console.log(`[setup] ${entry.id.padEnd(14)} ${seconds(Date.now() - t).padStart(7)}  ${entry.candidate ? '(candidate) ' : ''}${what}`);
   }
+  shareResolutions(results);
   console.log(`[setup] done in ${seconds(Date.now() - t0)}: ${downloads} wheel downloads, ${builds} image builds, ${results.filter((r) => r.available).length}/${results.length} entries runnable`);
   return results;
 }
