@@ -36,9 +36,10 @@ const corpus = settings.corpus;
 // The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
 const wiringDelivery = settings.delivery ? delivery : 'ecds';
 const withSelftests = settings.selftests;
-// Most of a case is waiting (ticks, expiry, drains), so 4 workers on 2 cores cut the matrix by a
-// third (npm run bench:suite); with the selftests, 2: they start nested runs under their own deadlines.
-const workers = settings.workers ?? (withSelftests ? 2 : 4);
+// Most of a case is waiting (ticks, expiry, drains): on 2 cores the 10-column matrix took 442 s with
+// 4 workers (CPU 70% busy) and 359 s with 6 (89%) (npm run bench:suite); with the selftests, 2:
+// they start nested runs under their own deadlines.
+const workers = settings.workers ?? (withSelftests ? 2 : 6);
 // Everything a run writes lands under one root, so a run started by a test (gate, repro) never
 // overwrites the reports of the run that started it.
 const reportsRoot = settings.reportsRoot;
