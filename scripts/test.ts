@@ -1,6 +1,6 @@
 /**
- * `npm test [-- <playwright args>]`: type check, every suite on every matrix entry (with the
- * selftests), then the kill matrix on one version (every mutant of filter/variants.json must be
+ * `npm test [-- <playwright args>]`: type check, the selftests, every suite on every matrix entry
+ * (one run with the selftests when Playwright arguments are given), then the kill matrix on one version (every mutant of filter/variants.json must be
  * killed by its declared cases), then the other filter implementations: every suite on the newest
  * runnable Envoy and their own kill matrix, then the delivery modes: the suites that pin delivery-
  * sensitive behaviour under `remote` and `ecds` on the newest Envoy of each minor (before them, the
@@ -18,6 +18,7 @@ import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
 import { runDeliveryStage } from '../runner/delivery-runs';
 import { runPlaywright } from '../runner/run-playwright';
 import { settings } from '../runner/settings';
+import { SELFTEST_PROJECT } from '../report/projects';
 
 function runScript(script: string, args: string[] = []): Promise<number> {
   return new Promise((resolve) => {
@@ -61,7 +62,15 @@ function printStages(): void {
   }
   console.log('[test] type check passed');
   const args = process.argv.slice(2);
-  const suites = await stage('selftests + every suite on every column', () => runPlaywright(args));
+  // Two runs when no Playwright argument narrows it: the selftests start nested runs under their own
+  // deadlines (2 workers), and the matrix alone gets the default workers (more than twice as many).
+  let suites: number;
+  if (args.length) suites = await stage('selftests + every suite on every column', () => runPlaywright(args));
+  else {
+    const selftests = await stage('selftests', () => runPlaywright([`--project=${SELFTEST_PROJECT}`], { EWC_REPORTS_ROOT: path.join(reportsDir, 'selftests') }));
+    const matrix = await stage('every suite on every column', () => runPlaywright([], { EWC_SELFTESTS: '0' }));
+    suites = selftests || matrix;
+  }
   if (args.length || !settings.mutants) {
     process.exitCode = suites;
     return;
