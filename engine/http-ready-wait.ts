@@ -5,16 +5,16 @@
  */
 import type Dockerode from 'dockerode';
 import { request } from 'undici';
-import type { BoundPorts, WaitStrategy } from 'testcontainers';
+import type { BoundPorts } from 'testcontainers';
 import { startingAddressOf, unreachableHint } from './container-address';
 import { containerState } from './docker-logs';
 import { pollUntil } from './poll';
+import { TimedWait } from './timed-wait';
 
-export class HttpReadyWait implements WaitStrategy {
-  private startupTimeoutMs = 30_000;
-  private timeoutSet = false;
-
-  constructor(private readonly port: number, private readonly path: string, private readonly what: string) {}
+export class HttpReadyWait extends TimedWait {
+  constructor(private readonly port: number, private readonly path: string, private readonly what: string) {
+    super();
+  }
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     const url = `http://${await startingAddressOf(container, boundPorts, this.port)}${this.path}`;
@@ -37,19 +37,5 @@ export class HttpReadyWait implements WaitStrategy {
     ).catch((e: unknown) => {
       throw new Error(`${(e as Error).message} (last answer: ${last})${last.startsWith('connect') ? unreachableHint() : ''}`);
     });
-  }
-
-  withStartupTimeout(ms: number): this {
-    this.startupTimeoutMs = ms;
-    this.timeoutSet = true;
-    return this;
-  }
-
-  isStartupTimeoutSet(): boolean {
-    return this.timeoutSet;
-  }
-
-  getStartupTimeout(): number {
-    return this.startupTimeoutMs;
   }
 }

@@ -6,7 +6,8 @@
  */
 import type Dockerode from 'dockerode';
 import { request } from 'undici';
-import type { BoundPorts, WaitStrategy } from 'testcontainers';
+import type { BoundPorts } from 'testcontainers';
+import { TimedWait } from '../engine/timed-wait';
 import { startingAddressOf, unreachableHint } from '../engine/container-address';
 import { containerOutput, containerState } from '../engine/docker-logs';
 import { pollUntil } from '../engine/poll';
@@ -52,11 +53,10 @@ export async function watchExit(containerId: string, settled: () => boolean): Pr
 }
 
 /** Ready when admin /ready answers 200; fails with EnvoyStartError as soon as the container has exited. */
-export class EnvoyReadyWait implements WaitStrategy {
-  private startupTimeoutMs = 30_000;
-  private timeoutSet = false;
-
-  constructor(private readonly adminPort: number, private readonly entryId: string) {}
+export class EnvoyReadyWait extends TimedWait {
+  constructor(private readonly adminPort: number, private readonly entryId: string) {
+    super();
+  }
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     const url = `http://${await startingAddressOf(container, boundPorts, this.adminPort)}/ready`;
@@ -79,19 +79,5 @@ export class EnvoyReadyWait implements WaitStrategy {
     ).catch((e: unknown) => {
       throw e instanceof EnvoyStartError ? e : new Error(`${(e as Error).message} (last answer: ${last})${last.startsWith('connect') ? unreachableHint() : ''}`);
     });
-  }
-
-  withStartupTimeout(ms: number): this {
-    this.startupTimeoutMs = ms;
-    this.timeoutSet = true;
-    return this;
-  }
-
-  isStartupTimeoutSet(): boolean {
-    return this.timeoutSet;
-  }
-
-  getStartupTimeout(): number {
-    return this.startupTimeoutMs;
   }
 }

@@ -4,7 +4,7 @@
  * Suites reach it through `../fixtures` (with `test` and `expect`); nothing here is a fixture.
  */
 export { HEADER_SERVICE_AUTHORITY, HEADER_SERVICE_PATH, timing, durationString } from '../proxy/plugin-config';
-export { filterLogBetween, waitForFilterLog, type FilterLine } from './filter-log';
+export { filterLinesBetween, filterLogBetween, loggedAt, waitForFilterLog, type FilterLine } from './filter-log';
 export type { CodeFetch, EchoResponse, HeaderServiceBehaviour, RecordedCall } from '../peer/protocol';
 export { CODE_PORT } from '../peer/protocol';
 export { distinctModule, moduleSha256, publishBytes } from '../proxy/delivery';
