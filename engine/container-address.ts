@@ -15,12 +15,8 @@ export function reachablePorts<T extends GenericContainer>(container: T, ...port
   return settings.containerAddress === 'published' ? container.withExposedPorts(...ports) : container;
 }
 
-/** The container's IP on its first network (the run's network; `bridge` when it joined none). */
-function ipOf(networks: Record<string, { IPAddress?: string }>, what: string): string {
-  const ip = Object.values(networks).map((n) => n.IPAddress).find((a) => a);
-  if (!ip) throw new Error(`${what} has no IP address on any network (EWC_CONTAINER_ADDRESS=direct); set EWC_CONTAINER_ADDRESS=published to reach it through host ports`);
-  return ip;
-}
+/** The container's IP on its first network (the run's network; `bridge` when it joined none); undefined when it has none (yet, or no more: a stopped container loses it). */
+const ipOf = (networks: Record<string, { IPAddress?: string }>): string | undefined => Object.values(networks).map((n) => n.IPAddress).find((a) => a);
 
 /** `host:port` of a started container's port. */
 export function addressOf(started: StartedTestContainer, port: number): string {
@@ -30,11 +26,14 @@ export function addressOf(started: StartedTestContainer, port: number): string {
   return `${started.getIpAddress(name)}:${port}`;
 }
 
-/** `host:port` of a container's port while it starts (wait strategies get the raw container). */
-export async function startingAddressOf(container: Dockerode.Container, boundPorts: BoundPorts, port: number): Promise<string> {
+/**
+ * `host:port` of a container's port while it starts (wait strategies get the raw container), or
+ * undefined while it has no address: a wait asks again, after checking whether the container exited.
+ */
+export async function startingAddressOf(container: Dockerode.Container, boundPorts: BoundPorts, port: number): Promise<string | undefined> {
   if (settings.containerAddress === 'published') return `${(await getContainerRuntimeClient()).info.containerRuntime.host}:${boundPorts.getBinding(port)}`;
-  const inspected = await container.inspect();
-  return `${ipOf(inspected.NetworkSettings.Networks, `container ${container.id.slice(0, 12)}`)}:${port}`;
+  const ip = ipOf((await container.inspect()).NetworkSettings.Networks);
+  return ip && `${ip}:${port}`;
 }
 
 /** What to try when a container's port does not answer: the other way of reaching it. */

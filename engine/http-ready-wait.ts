@@ -17,12 +17,14 @@ export class HttpReadyWait extends TimedWait {
   }
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
-    const url = `http://${await startingAddressOf(container, boundPorts, this.port)}${this.path}`;
+    let url: string | undefined;
     let last = 'no answer yet';
     await pollUntil(
-      `${this.what} ready (${this.path} 200 at ${url})`,
+      `${this.what} ready (${this.path} 200)`,
       async () => {
         try {
+          url ??= await startingAddressOf(container, boundPorts, this.port).then((a) => a && `http://${a}${this.path}`);
+          if (!url) throw new Error('no address on any network yet');
           const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
           last = `${res.statusCode} ${(await res.body.text()).trim()}`;
           if (res.statusCode === 200) return true;
@@ -35,7 +37,7 @@ export class HttpReadyWait extends TimedWait {
       },
       { timeoutMs: this.startupTimeoutMs },
     ).catch((e: unknown) => {
-      throw new Error(`${(e as Error).message} (last answer: ${last})${last.startsWith('connect') ? unreachableHint() : ''}`);
+      throw new Error(`${(e as Error).message} (last answer: ${last})${/^(connect|no address)/.test(last) ? unreachableHint() : ''}`);
     });
   }
 }

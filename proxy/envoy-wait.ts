@@ -59,13 +59,19 @@ export class EnvoyReadyWait extends TimedWait {
   }
 
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
-    const url = `http://${await startingAddressOf(container, boundPorts, this.adminPort)}/ready`;
+    let url: string | undefined;
     let last = 'no answer yet';
     await pollUntil(
       `Envoy ${this.entryId} ready (admin /ready 200)`,
       async () => {
         const exit = await exitOf(container.id);
         if (exit) throw startError(this.entryId, exit);
+        // Asked after the exit check: an Envoy that exited at once has no address, and its exit is the answer.
+        url ??= await startingAddressOf(container, boundPorts, this.adminPort).then((a) => a && `http://${a}/ready`);
+        if (!url) {
+          last = 'no address on any network yet';
+          return undefined;
+        }
         try {
           const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
           last = `${res.statusCode} ${(await res.body.text()).trim()}`;
@@ -77,7 +83,7 @@ export class EnvoyReadyWait extends TimedWait {
       },
       { timeoutMs: this.startupTimeoutMs },
     ).catch((e: unknown) => {
-      throw e instanceof EnvoyStartError ? e : new Error(`${(e as Error).message} (last answer: ${last})${last.startsWith('connect') ? unreachableHint() : ''}`);
+      throw e instanceof EnvoyStartError ? e : new Error(`${(e as Error).message} (last answer: ${last})${/^(connect|no address)/.test(last) ? unreachableHint() : ''}`);
     });
   }
 }
