@@ -62,7 +62,8 @@ test('repro: a failing case keeps its containers with curl commands to reach the
   expect(repro.code, repro.stdout + repro.stderr).toBe(1);
   const runId = /its containers are still running \(run ([\w-]+)\)/.exec(repro.stdout)?.[1];
   expect(runId, repro.stdout).toBeTruthy();
-  const listener = /curl -sv (http:\/\/127\.0\.0\.1:\d+\/)anything/.exec(repro.stdout)?.[1];
+  // The listener as this machine reaches it: the container's IP (direct addressing) or a published port on 127.0.0.1.
+  const listener = /curl -sv (http:\/\/\d+\.\d+\.\d+\.\d+:\d+\/)anything/.exec(repro.stdout)?.[1];
   expect(listener, repro.stdout).toBeTruthy();
   expect(repro.stdout).toContain('stop everything: npm run repro -- --stop');
 
