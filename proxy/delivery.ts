@@ -87,6 +87,7 @@ function leb128(n: number): Buffer {
 
 /** The extension config name of a listener under ECDS: the wiring's, per port (two listeners, two configs). */
 export function extensionConfigName(o: ListenerOptions): string {
+  if (o.extensionConfigName) return o.extensionConfigName;
   const base = (o.wiring ?? WIRINGS.plain).ecdsName;
   return (o.port ?? LISTENER_PORT) === LISTENER_PORT ? base : `${base}.${o.port}`;
 }

@@ -61,13 +61,3 @@ export function pluginConfig(overrides: PluginConfig = {}, wiring: Wiring = WIRI
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   return merged;
 }
-
-/**
- * The filter's `config ok` message for a configuration whose durations are given in ms (as the
- * defaults are) and whose other keys are the contract's defaults: what the filter logs on every
- * thread once it runs the default configuration.
- */
-export function defaultConfigOkMessage(wiring: Wiring = WIRINGS.plain): string {
-  const c = pluginConfig({}, wiring);
-  return `config ok: cluster=${c.header_providing_service_cluster} path=${c.header_providing_service_path} authority=${c.header_providing_service_authority} tick_period=${c.tick_period} header_cache_expiry=${c.header_cache_expiry} callout_timeout=${c.callout_timeout} on_missing_headers=pass overwrite=true`;
-}

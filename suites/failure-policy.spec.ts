@@ -11,6 +11,9 @@
  */
 import { addedHeaders, expect, statusThrough, test, timing, unique, uniqueServicePath, waitForFilterLog, type FailurePolicy } from '../fixtures';
 
+// vm_reload_success counts every plugin of the name in the process: an Envoy of the case's own.
+test.use({ ownEnvoy: true });
+
 const TRAP_LINE = 'Function: proxy_on_request_headers failed: Uncaught RuntimeError: unreachable';
 const RELOADS = 'wasm.header-augmenter.vm_reload_success';
 

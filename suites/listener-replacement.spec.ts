@@ -10,7 +10,8 @@
  */
 import { durationString, echoThrough, expect, expectHealthy, test, timing, unique, untilInjected, uniqueServicePath, valuesOf, waitForFilterLog } from '../fixtures';
 
-test.use({ delivery: 'local' });
+// Reads Envoy-wide drain gauges: an Envoy of its own, which names its module locally.
+test.use({ ownEnvoy: { delivery: 'local' } });
 
 const LONG = '60000ms';
 const FAST = durationString(timing.fastTickPeriodMs);

@@ -13,24 +13,29 @@ import { CALLOUT_WINDOW_PERIODS, calloutsInWindow, echoAt, echoThrough, expect, 
 
 const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';
 
-test('ten plugin configuration updates each take effect without a restart and leak no VM', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
-  const uptime = (): Promise<number> => envoy.stat('server.uptime');
-  const activeVms = (): Promise<number> => envoy.stat(ACTIVE_VMS);
-  const vmsBefore = await activeVms();
-  const uptimeBefore = await uptime();
+test.describe(() => {
+  // Counts the VMs of the whole process: an Envoy of the case's own.
+  test.use({ ownEnvoy: true });
 
-  for (let i = 1; i <= 10; i++) {
-    const token = unique(`reload-${i}`);
-    await headerService.setHeaders({ 'x-idp-token': token });
-    const path = uniqueServicePath();
-    expect(await configureFilter({ header_providing_service_path: path })).toBe('accepted');
-    await untilInjected(proxyRequest, `/reload/${i}`, token);
-    expect((await headerService.calls()).some((c) => c.path === path)).toBe(true);
-  }
-  // Same process all along: uptime kept growing, and the VM count is back where it was once the old listeners drained.
-  expect(vmsBefore).toBeGreaterThan(0);
-  expect(await uptime()).toBeGreaterThanOrEqual(uptimeBefore);
-  await expect.poll(activeVms, { timeout: timing.pollDeadlineMs }).toBe(vmsBefore);
+  test('ten plugin configuration updates each take effect without a restart and leak no VM', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
+    const uptime = (): Promise<number> => envoy.stat('server.uptime');
+    const activeVms = (): Promise<number> => envoy.stat(ACTIVE_VMS);
+    const vmsBefore = await activeVms();
+    const uptimeBefore = await uptime();
+
+    for (let i = 1; i <= 10; i++) {
+      const token = unique(`reload-${i}`);
+      await headerService.setHeaders({ 'x-idp-token': token });
+      const path = uniqueServicePath();
+      expect(await configureFilter({ header_providing_service_path: path })).toBe('accepted');
+      await untilInjected(proxyRequest, `/reload/${i}`, token);
+      expect((await headerService.calls()).some((c) => c.path === path)).toBe(true);
+    }
+    // Same process all along: uptime kept growing, and the VM count is back where it was once the old listeners drained.
+    expect(vmsBefore).toBeGreaterThan(0);
+    expect(await uptime()).toBeGreaterThanOrEqual(uptimeBefore);
+    await expect.poll(activeVms, { timeout: timing.pollDeadlineMs }).toBe(vmsBefore);
+  });
 });
 
 test('a listener rebuild that keeps the plugin configuration keeps the cached headers', async ({ envoy, configureFilter, headerService, proxyRequest }) => {
