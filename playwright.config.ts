@@ -13,7 +13,7 @@ import { selectImplementation } from './implementations';
 import { selectDelivery } from './proxy/delivery';
 import { configureTestcontainers } from './engine/testcontainers-env';
 import { candidateEntriesSync } from './engine/release-index';
-import { settings } from './runner/settings';
+import { DEFAULT_WORKERS, settings } from './runner/settings';
 import { lastRunnable } from './engine/resolved-proxies';
 
 // Nothing may pull a helper image: there is no registry here, and a run must start only its own containers.
@@ -36,10 +36,10 @@ const corpus = settings.corpus;
 // The Istio wiring delivers as Istio does (WasmPlugin: ECDS, the filter before the router) unless a mode is named.
 const wiringDelivery = settings.delivery ? delivery : 'ecds';
 const withSelftests = settings.selftests;
-// Most of a case is waiting (ticks, expiry, drains): on 2 cores the 10-column matrix took 442 s with
-// 4 workers (CPU 70% busy) and 359 s with 6 (89%) (npm run bench:suite); with the selftests, 2:
-// they start nested runs under their own deadlines.
-const workers = settings.workers ?? (withSelftests ? 2 : 6);
+// Most of a case is waiting (ticks, expiry): on 2 cores the 10-column matrix took 315 s with 6
+// workers (CPU 84% busy) and 303 s with 8 (93%), at 2 per column (npm run bench:suite); 10 overloaded
+// it (timed cases failed); with the selftests, 2: they start nested runs under their own deadlines.
+const workers = settings.workers ?? (withSelftests ? DEFAULT_WORKERS.withSelftests : DEFAULT_WORKERS.matrix);
 // Everything a run writes lands under one root, so a run started by a test (gate, repro) never
 // overwrites the reports of the run that started it.
 const reportsRoot = settings.reportsRoot;
@@ -48,7 +48,11 @@ const reportDir = settings.matrixDir;
 // A column that was not runnable at the last setup here only skips its cases: one worker is enough
 // (a hint for speed only; this run's own resolution decides whether a case runs).
 const runnableBefore = lastRunnable();
-const workersFor = (entry: ProxyEntry): { workers?: number } => (runnableBefore[entry.id] === false ? { workers: 1 } : {});
+// A column's workers each start a network, two peers and an Envoy: with the workers spread over the
+// columns that run (at least 2 each), a 10-column run starts about 20 workers instead of about 50
+// and the CPU goes to the cases (npm run bench:suite); a run of one column still gets every worker.
+const columnWorkers = settings.columnWorkers ?? (withSelftests ? undefined : Math.max(2, Math.floor(workers / Math.max(1, columnsNamed(process.argv) || entries.length))));
+const workersFor = (entry: ProxyEntry): { workers?: number } => (runnableBefore[entry.id] === false ? { workers: 1 } : columnWorkers ? { workers: columnWorkers } : {});
 
 type ProjectOptions = Pick<ProxyWorkerFixtures, 'proxyEntry' | 'filterVariant' | 'filterImplementation' | 'wiring' | 'delivery'> & CorpusWorkerOptions;
 
@@ -95,3 +99,12 @@ function mutantProjects(run: NonNullable<typeof settings.mutantRun>): Array<Proj
   return run.variants.map((v) => ({ ...base, name: `${run.project}~${v.name}`, ...(v.grep === undefined ? {} : { grep: new RegExp(v.grep) }), use: { ...base.use, filterVariant: v.name } }));
 }
 
+/** How many columns the command line names (`--project=<id>` or `--project <id>`): 0 when it names none (every column runs). */
+function columnsNamed(argv: string[]): number {
+  let n = 0;
+  argv.forEach((a, i) => {
+    if (a.startsWith('--project=')) n++;
+    else if (a === '--project') for (let j = i + 1; j < argv.length && !argv[j].startsWith('-') && !argv[j].includes('/'); j++) n++;
+  });
+  return n;
+}

@@ -10,6 +10,7 @@
  * --smoke: one column, one suite file, two workers, no slope (seconds: npm test runs it).
  * Not a timed test.
  */
+import { DEFAULT_WORKERS } from '../runner/settings';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,8 +48,9 @@ for (const p of projects) {
   const unknown = unknownProjectMessage(p);
   if (unknown) usageError('bench:suite', USAGE, unknown);
 }
-const workerCounts = (args.workers ?? (smoke ? '2' : '2,1')).split(',').map(Number);
-if (workerCounts.some((w) => !Number.isInteger(w) || w < 1 || w > 8)) usageError('bench:suite', USAGE, `--workers takes counts 1..8, got ${args.workers}`);
+// The default is the matrix's own (DEFAULT_WORKERS): the figure a nightly run gets.
+const workerCounts = (args.workers ?? (smoke ? '2' : String(DEFAULT_WORKERS.matrix))).split(',').map(Number);
+if (workerCounts.some((w) => !Number.isInteger(w) || w < 1 || w > 16)) usageError('bench:suite', USAGE, `--workers takes counts 1..16, got ${args.workers}`);
 
 interface Column {
   id: string;

@@ -13,6 +13,9 @@ export class ClosableServer {
     readonly server: Server,
     readonly port: number,
   ) {
+    // An idle keep-alive connection is Envoy's to close, never ours: Node closes one after 5 s by
+    // default, and a request Envoy sends on it at that moment is reset (a 503 no case caused).
+    if ('keepAliveTimeout' in server) (server as Server & { keepAliveTimeout: number }).keepAliveTimeout = 0;
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -52,7 +52,10 @@ export async function watchExit(containerId: string, settled: () => boolean): Pr
   }
 }
 
-/** Ready when admin /ready answers 200; fails with EnvoyStartError as soon as the container has exited. */
+/** How often a start asks Docker whether Envoy exited while admin does not answer yet. */
+const EXIT_CHECK_MS = 100;
+
+/** Ready when admin /ready answers 200; fails with EnvoyStartError once the container has exited. */
 export class EnvoyReadyWait extends TimedWait {
   constructor(private readonly adminPort: number, private readonly entryId: string) {
     super();
@@ -61,25 +64,36 @@ export class EnvoyReadyWait extends TimedWait {
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     let url: string | undefined;
     let last = 'no answer yet';
+    let exitCheckedAt = 0;
+    // Docker is asked whether the container exited only when admin did not answer, and at most every
+    // EXIT_CHECK_MS (each ask is work for the daemon; the start is also raced against the exit itself).
+    const exitCheck = async (): Promise<void> => {
+      if (Date.now() - exitCheckedAt < EXIT_CHECK_MS) return;
+      exitCheckedAt = Date.now();
+      const exit = await exitOf(container.id);
+      if (exit) throw startError(this.entryId, exit);
+    };
     await pollUntil(
       `Envoy ${this.entryId} ready (admin /ready 200)`,
       async () => {
-        const exit = await exitOf(container.id);
-        if (exit) throw startError(this.entryId, exit);
-        // Asked after the exit check: an Envoy that exited at once has no address, and its exit is the answer.
-        url ??= await startingAddressOf(container, boundPorts, this.adminPort).then((a) => a && `http://${a}/ready`);
         if (!url) {
-          last = 'no address on any network yet';
-          return undefined;
+          await exitCheck();
+          // Asked after the exit check: an Envoy that exited at once has no address, and its exit is the answer.
+          url = await startingAddressOf(container, boundPorts, this.adminPort).then((a) => a && `http://${a}/ready`);
+          if (!url) {
+            last = 'no address on any network yet';
+            return undefined;
+          }
         }
         try {
           const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
           last = `${res.statusCode} ${(await res.body.text()).trim()}`;
-          return res.statusCode === 200 ? true : undefined;
+          if (res.statusCode === 200) return true;
         } catch (e) {
           last = (e as Error).message;
-          return undefined;
         }
+        await exitCheck();
+        return undefined;
       },
       { timeoutMs: this.startupTimeoutMs },
     ).catch((e: unknown) => {

@@ -31,6 +31,7 @@ export type SettingVariable =
   | 'EWC_BREAKAGE_EXPECT'
   | 'EWC_TIME_SCALE'
   | 'EWC_WORKERS'
+  | 'EWC_COLUMN_WORKERS'
   | 'EWC_SELFTESTS'
   | 'EWC_MUTANTS'
   | 'EWC_CACHE_DIR'
@@ -52,6 +53,12 @@ export type SettingVariable =
 export type SettingsEnv = Partial<Record<SettingVariable, string>>;
 
 const read = (name: SettingVariable | 'CI' | 'DOCKER_HOST' | 'XDG_CACHE_HOME'): string | undefined => process.env[name];
+
+/**
+ * Playwright workers when EWC_WORKERS is unset: the matrix alone, and a run with the selftests (they
+ * start nested runs under their own deadlines). Measured: docs/performance.md.
+ */
+export const DEFAULT_WORKERS = { matrix: 8, withSelftests: 2 };
 
 export const settings = {
   /** EWC_VERSIONS: comma-separated matrix entry ids to run. Default: every entry. */
@@ -126,10 +133,22 @@ export const settings = {
     if (!(scale > 0)) throw new Error(`EWC_TIME_SCALE must be a positive number, got "${read('EWC_TIME_SCALE')}"`);
     return scale;
   },
-  /** EWC_WORKERS: Playwright workers. Default: unset (playwright.config.ts: 4, or 2 with the selftests). */
+  /** EWC_WORKERS: Playwright workers. Default: unset (DEFAULT_WORKERS). */
   get workers(): number | undefined {
     const v = read('EWC_WORKERS');
     return v === undefined ? undefined : Number(v);
+  },
+  /**
+   * EWC_COLUMN_WORKERS: at most this many workers on one column at a time (a column's workers each
+   * start a network, two peers and an Envoy: fewer per column, fewer of those). Default: unset
+   * (playwright.config.ts decides).
+   */
+  get columnWorkers(): number | undefined {
+    const v = read('EWC_COLUMN_WORKERS');
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`EWC_COLUMN_WORKERS must be a whole number of at least 1, got "${v}"`);
+    return n;
   },
   /**
    * EWC_BREAKAGE_EXPECT=<entry>:reproduced|not affected (set by `npm run bisect -- --entry`): that

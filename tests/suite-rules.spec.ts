@@ -1,7 +1,7 @@
 /**
  * Rules a suite cannot break without this failing: asynchronous evidence is only waited for, never
  * read once; a missing stat is never read as a default; no fixed sleeps; no `.only`; no sample
- * taken before the state it is about is in effect.
+ * taken before the state it is about is in effect; no Envoy-wide state read on the shared Envoy.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -108,4 +108,62 @@ test('the sample rule catches what it is written for', () => {
   expect(samplesBeforeState(after)).toEqual([]);
   // A sample with the author's reason why the state is already in effect.
   expect(samplesBeforeState(before.replace('    const echo', '    // in effect: the listener refuses every request from its start\n    const echo'))).toEqual([]);
+});
+
+/**
+ * State of the whole Envoy process, which every case on a shared Envoy moves: VM gauges, the
+ * listener manager's (drains, updates), counters of every plugin of a name (`wasm.<plugin>.*`).
+ */
+const ENVOY_WIDE = /'(wasm\.envoy\.wasm\.runtime\.|listener_manager\.|wasm\.header-augmenter\.)/;
+/** Where such state is the case's alone: an Envoy of its own for the file (or a describe in it), or one it starts. */
+const OWN_ENVOY = /test\.use\(\{ ownEnvoy: /;
+
+/** Cases of `text` that read Envoy-wide state from the shared Envoy (the `envoy` fixture, no own Envoy in scope): their titles' lines. */
+function sharedEnvoyWideReads(text: string): number[] {
+  if (!ENVOY_WIDE.test(text)) return [];
+  const lines = text.split('\n');
+  // A describe (or the file) with test.use({ ownEnvoy }) covers the tests after it, up to the describe's end at column 0.
+  const offences: number[] = [];
+  let covered = false;
+  let fileCovered = false;
+  lines.forEach((line, i) => {
+    if (OWN_ENVOY.test(line)) (/^\S/.test(line) ? (fileCovered = true) : (covered = true));
+    if (/^\}\);/.test(line)) covered = false;
+    if (!/^\s*test\(/.test(line) || fileCovered || covered) return;
+    // The case's body up to the next test: does it read the shared `envoy` fixture's Envoy-wide stats?
+    const end = lines.findIndex((l, j) => j > i && /^\s*(test|test\.describe)\(/.test(l));
+    const body = lines.slice(i, end < 0 ? undefined : end).join('\n');
+    if (/\{[^}]*\benvoy\b[^}]*\}\)\s*=>/.test(body) && /envoy\.stats?\(/.test(body) && readsEnvoyWide(text, body)) offences.push(i + 1);
+  });
+  return offences;
+}
+
+/** Whether `body` reads an Envoy-wide stat: named in it, or through a constant of the file that names one. */
+function readsEnvoyWide(text: string, body: string): boolean {
+  if (ENVOY_WIDE.test(body)) return true;
+  return [...text.matchAll(/^const (\w+) = .*$/gm)].some((m) => ENVOY_WIDE.test(m[0]) && new RegExp(`\\b${m[1]}\\b`).test(body));
+}
+
+test('a case reading Envoy-wide state (VM gauges, drains, every plugin\'s counters) runs on an Envoy of its own, not the shared one', () => {
+  const offences: string[] = [];
+  for (const file of suites) {
+    const text = fs.readFileSync(path.join(suitesDir, file), 'utf8');
+    for (const n of sharedEnvoyWideReads(text)) offences.push(`suites/${file}:${n}: reads Envoy-wide state on the shared Envoy: add test.use({ ownEnvoy: true }) for it: ${text.split('\n')[n - 1].trim()}`);
+  }
+  expect(offences).toEqual([]);
+});
+
+test('the isolation rule catches what it is written for', () => {
+  const shared = [
+    "const ACTIVE_VMS = 'wasm.envoy.wasm.runtime.v8.active';",
+    "test('leaks no VM', async ({ envoy, configureFilter }) => {",
+    '  const before = await envoy.stat(ACTIVE_VMS);',
+    '});',
+  ].join('\n');
+  expect(sharedEnvoyWideReads(shared)).toEqual([2]);
+  expect(sharedEnvoyWideReads(`test.use({ ownEnvoy: true });\n${shared}`)).toEqual([]);
+  const described = shared.replace("test('leaks", "test.describe(() => {\n  test.use({ ownEnvoy: true });\n  test('leaks").concat('\n});');
+  expect(sharedEnvoyWideReads(described)).toEqual([]);
+  // A stat of the case's own listener (its own stat prefix) is the case's alone.
+  expect(sharedEnvoyWideReads(shared.replace("'wasm.envoy.wasm.runtime.v8.active'", "'http.rebuilt.downstream_rq_total'"))).toEqual([]);
 });
