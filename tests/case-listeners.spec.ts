@@ -15,7 +15,9 @@ test('each case gets its own ports, listener names, vm_ids and extension configs
     planCaseListeners({ seq, tag: `t${seq}` }, [{ pluginConfig: config, wiring: WIRINGS.istio }, { pluginConfig: config, port: SECOND_LISTENER_PORT, name: 'second', wiring: WIRINGS.istio }]),
   );
   const all = plans.flatMap((p) => p.listeners);
-  for (const key of ['port', 'name', 'vmId', 'extensionConfigName'] as const) expect(new Set(all.map((l) => l[key])).size, key).toBe(all.length);
+  for (const key of ['port', 'name', 'extensionConfigName'] as const) expect(new Set(all.map((l) => l[key])).size, key).toBe(all.length);
+  // A case's listeners without a vm_id of their own share the case's VM (as they would share the default one), no other case's.
+  expect(new Set(all.map((l) => l.vmId)).size).toBe(plans.length);
   expect(all.map((l) => l.port)).not.toContain(LISTENER_PORT);
   expect(all.map((l) => l.port)).not.toContain(SECOND_LISTENER_PORT);
   expect(all.map((l) => l.vmId)).not.toContain(DEFAULT_VM_ID);
