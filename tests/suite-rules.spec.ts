@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { FILTER_ROOT_ID } from '../proxy/plugin-config';
 
 const suitesDir = path.join(__dirname, '..', 'suites');
 const suites = fs.readdirSync(suitesDir).filter((f) => f.endsWith('.spec.ts'));
@@ -114,7 +115,7 @@ test('the sample rule catches what it is written for', () => {
  * State of the whole Envoy process, which every case on a shared Envoy moves: VM gauges, the
  * listener manager's (drains, updates), counters of every plugin of a name (`wasm.<plugin>.*`).
  */
-const ENVOY_WIDE = /'(wasm\.envoy\.wasm\.runtime\.|listener_manager\.|wasm\.header-augmenter\.)/;
+const ENVOY_WIDE = new RegExp(`'(wasm\\.envoy\\.wasm\\.runtime\\.|listener_manager\\.|wasm\\.${FILTER_ROOT_ID}\\.)`);
 /** Where such state is the case's alone: an Envoy of its own for the file (or a describe in it), or one it starts. */
 const OWN_ENVOY = /test\.use\(\{ ownEnvoy: /;
 
