@@ -46,6 +46,12 @@ export function deliveryTable(matrices: Matrix[], versions: string[]): string[] 
   return out;
 }
 
+/** The modes the delivery stage runs (local is the matrix's own). */
+export const DELIVERY_RUN_MODES = ['remote', 'ecds'] as const;
+
+/** Where a delivery run writes its reports (EWC_REPORTS_ROOT). */
+export const deliveryReportsRoot = (mode: string, root = settings.reportsRoot): string => path.join(root, `delivery-${mode}`);
+
 /**
  * `npm test`'s delivery stage: the delivery suites under `remote` and `ecds` on the newest Envoy of
  * each minor, then the table (with the default run's column when its matrix is there).
@@ -57,8 +63,8 @@ export async function runDeliveryStage(entries: ProxyEntry[], root = settings.re
   const matrices: Matrix[] = [];
   const local = path.join(root, 'matrix', 'matrix.json');
   if (fs.existsSync(local)) matrices.push(readMatrix(local));
-  for (const mode of ['remote', 'ecds'] as const) {
-    const dir = path.join(root, `delivery-${mode}`);
+  for (const mode of DELIVERY_RUN_MODES) {
+    const dir = deliveryReportsRoot(mode, root);
     console.log(`[test] delivery ${mode}: ${DELIVERY_SUITES.join(', ')} on ${minors.join(', ')} (EWC_DELIVERY=${mode})`);
     // `--project=<id>`: the spaced form takes every following word as a project, the file filters included.
     const run = await runPlaywright([...minors.map((p) => `--project=${p}`), ...DELIVERY_SUITES.map((s) => `suites/${s}.spec.ts`)], {

@@ -11,12 +11,15 @@
  * of stages and the total against the budget CI holds npm test to on a 2-core machine (30 min).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadEntries } from '../envoy-versions';
 import { repoRoot, reportsDir } from '../engine/paths';
 import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
-import { runDeliveryStage } from '../runner/delivery-runs';
+import { DELIVERY_RUN_MODES, deliveryReportsRoot, runDeliveryStage } from '../runner/delivery-runs';
 import { runPlaywright } from '../runner/run-playwright';
+import { readMatrix } from '../report/diff';
+import { failedCellLines } from '../report/failed-cells';
 import { settings } from '../runner/settings';
 import { SELFTEST_PROJECT } from '../report/projects';
 
@@ -34,15 +37,18 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
 /** What npm test may take on this project's 2-core machine (CI runs it; its limit is 90 min for everything). */
 const BUDGET_MIN = 30;
 const started = Date.now();
-const stages: Array<{ name: string; ms: number; code: number }> = [];
+const stages: Array<{ name: string; ms: number; code: number; reportRoots: string[] }> = [];
 const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
 
-/** Runs one stage, prints its wall time, and keeps it for the closing table; Ctrl-C (130) ends the run. */
-async function stage(name: string, run: () => Promise<number>): Promise<number> {
+/**
+ * Runs one stage, prints its wall time, and keeps it for the closing table; Ctrl-C (130) ends the run.
+ * `reportRoots`: the EWC_REPORTS_ROOT of its matrix runs, whose failed cells the closing lines name.
+ */
+async function stage(name: string, run: () => Promise<number>, reportRoots: string[] = []): Promise<number> {
   const t0 = Date.now();
   const code = await run();
   if (code === 130) process.exit(130);
-  stages.push({ name, ms: Date.now() - t0, code });
+  stages.push({ name, ms: Date.now() - t0, code, reportRoots });
   console.log(`[test] stage ${name}: ${verdict(code)} in ${minutes(Date.now() - t0)}`);
   return code;
 }
@@ -52,6 +58,21 @@ function printStages(): void {
   for (const s of stages) console.log(`[test]   ${s.name.padEnd(width)}  ${minutes(s.ms).padStart(9)}  ${verdict(s.code)}`);
   const total = Date.now() - started;
   console.log(`[test] total ${minutes(total)} of the ${BUDGET_MIN}-minute budget${total > BUDGET_MIN * 60_000 ? ` (over by ${minutes(total - BUDGET_MIN * 60_000)})` : ''}`);
+  printFailedCells();
+}
+
+/** The cells failed stages did not pass, each with its error's first lines: CI keeps a run's last lines, not its reports. */
+function printFailedCells(): void {
+  for (const s of stages.filter((x) => x.code !== 0))
+    for (const root of s.reportRoots) {
+      const file = path.join(root, 'matrix', 'matrix.json');
+      if (!fs.existsSync(file)) {
+        console.log(`[test] ${s.name}: no ${path.relative(repoRoot, file)} (the run ended before its report)`);
+        continue;
+      }
+      const where = s.reportRoots.length > 1 ? `${s.name} (${path.basename(root)})` : s.name;
+      for (const line of failedCellLines(readMatrix(file))) console.log(`[test] ${where}: ${line}`);
+    }
 }
 
 (async () => {
@@ -68,7 +89,7 @@ function printStages(): void {
   if (args.length) suites = await stage('selftests + every suite on every column', () => runPlaywright(args));
   else {
     const selftests = await stage('selftests', () => runPlaywright([`--project=${SELFTEST_PROJECT}`], { EWC_REPORTS_ROOT: path.join(reportsDir, 'selftests') }));
-    const matrix = await stage('every suite on every column', () => runPlaywright([], { EWC_SELFTESTS: '0' }));
+    const matrix = await stage('every suite on every column', () => runPlaywright([], { EWC_SELFTESTS: '0' }), [settings.reportsRoot]);
     suites = selftests || matrix;
   }
   if (args.length || !settings.mutants) {
@@ -84,7 +105,7 @@ function printStages(): void {
   const newest = loadEntries().filter((e) => e.kind === 'envoy' && !e.wheelLacksV8).at(-1)!.id;
   for (const impl of IMPLEMENTATIONS.filter((i) => i.id !== DEFAULT_IMPLEMENTATION)) {
     console.log(`[test] ${impl.id} filter: every suite on ${newest} (EWC_FILTER=${impl.id} npm run matrix -- --project ${newest})`);
-    const run = await stage(`${impl.id}: every suite on ${newest}`, () => runPlaywright(['--project', newest], { EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, impl.id) }));
+    const run = await stage(`${impl.id}: every suite on ${newest}`, () => runPlaywright(['--project', newest], { EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, impl.id) }), [path.join(reportsDir, impl.id)]);
     const subset = impl.testMutants ?? [];
     console.log(`[test] ${impl.id} filter: kill matrix of its ${subset.length ? `${subset.length} most important mutants` : 'mutants'} (all of them: npm run mutants -- --filter ${impl.id})`);
     const killed = await stage(`${impl.id}: kill matrix`, () => runMutants(['--filter', impl.id, '--project', newest, ...subset.flatMap((v) => ['--variant', v])]));
@@ -97,6 +118,7 @@ function printStages(): void {
     console.log(`[test] ${impl.id} filter: the whole answer corpus on ${newest} (EWC_CORPUS=full EWC_FILTER=${impl.id} npm run matrix -- --project=${newest} suites/contract-corpus.spec.ts)`);
     const corpus = await stage(`${impl.id}: whole corpus on ${newest}`, () =>
       runPlaywright([`--project=${newest}`, 'suites/contract-corpus.spec.ts'], { EWC_CORPUS: 'full', EWC_FILTER: impl.id, EWC_SELFTESTS: '0', EWC_REPORTS_ROOT: path.join(reportsDir, `corpus-${impl.id}`) }),
+      [path.join(reportsDir, `corpus-${impl.id}`)],
     );
     parts.push(`${impl.id} corpus ${verdict(corpus)}`);
     code ||= corpus;
@@ -107,7 +129,7 @@ function printStages(): void {
     const delivery = await runDeliveryStage(loadEntries());
     deliveryParts = delivery.parts;
     return delivery.code;
-  });
+  }, DELIVERY_RUN_MODES.map((m) => deliveryReportsRoot(m)));
   parts.push(...deliveryParts);
   code ||= deliveryCode;
   // The benchmarks are not timed tests; a smoke run of each proves they still run and print their tables.
