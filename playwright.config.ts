@@ -37,8 +37,9 @@ const corpus = settings.corpus;
 const wiringDelivery = settings.delivery ? delivery : 'ecds';
 const withSelftests = settings.selftests;
 // Most of a case is waiting (ticks, expiry): on 2 cores the 10-column matrix took 315 s with 6
-// workers (CPU 84% busy) and 303 s with 8 (93%), at 2 per column (npm run bench:suite); 10 overloaded
-// it (timed cases failed); with the selftests, 2: they start nested runs under their own deadlines.
+// workers (CPU 84% busy), 291 s with 8 and 280 s with 9 (92-93%), at 2 per column (npm run
+// bench:suite); 10 at 1 per column overloaded it (timed cases failed); with the selftests, 2: they
+// start nested runs under their own deadlines.
 const workers = settings.workers ?? (withSelftests ? DEFAULT_WORKERS.withSelftests : DEFAULT_WORKERS.matrix);
 // Everything a run writes lands under one root, so a run started by a test (gate, repro) never
 // overwrites the reports of the run that started it.

@@ -58,7 +58,7 @@ const read = (name: SettingVariable | 'CI' | 'DOCKER_HOST' | 'XDG_CACHE_HOME'): 
  * Playwright workers when EWC_WORKERS is unset: the matrix alone, and a run with the selftests (they
  * start nested runs under their own deadlines). Measured: docs/performance.md.
  */
-export const DEFAULT_WORKERS = { matrix: 8, withSelftests: 2 };
+export const DEFAULT_WORKERS = { matrix: 9, withSelftests: 2 };
 
 export const settings = {
   /** EWC_VERSIONS: comma-separated matrix entry ids to run. Default: every entry. */
