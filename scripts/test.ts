@@ -8,7 +8,8 @@
  * of each benchmark (bench:overhead, bench:suite; seconds). Playwright
  * arguments apply to the first part only; with any given (one version, one case) the rest is left
  * out, as it is with EWC_MUTANTS=0. Each stage prints its wall time; the run ends with the table
- * of stages and the total against the budget CI holds npm test to on a 2-core machine (30 min).
+ * of stages and the total against the budget CI holds npm test to on a 2-core machine (30 min),
+ * then each cell a failed stage did not pass, with its error's first lines.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
