@@ -38,7 +38,7 @@ const verdict = (code: number): string => (code === 0 ? 'passed' : `failed (exit
 /** What npm test may take on this project's 2-core machine (CI runs it; its limit is 90 min for everything). */
 const BUDGET_MIN = 30;
 const started = Date.now();
-const stages: Array<{ name: string; ms: number; code: number; reportRoots: string[] }> = [];
+const stages: Array<{ name: string; startedAt: number; ms: number; code: number; reportRoots: string[] }> = [];
 const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
 
 /**
@@ -49,7 +49,7 @@ async function stage(name: string, run: () => Promise<number>, reportRoots: stri
   const t0 = Date.now();
   const code = await run();
   if (code === 130) process.exit(130);
-  stages.push({ name, ms: Date.now() - t0, code, reportRoots });
+  stages.push({ name, startedAt: t0, ms: Date.now() - t0, code, reportRoots });
   console.log(`[test] stage ${name}: ${verdict(code)} in ${minutes(Date.now() - t0)}`);
   return code;
 }
@@ -67,8 +67,9 @@ function printFailedCells(): void {
   for (const s of stages.filter((x) => x.code !== 0))
     for (const root of s.reportRoots) {
       const file = path.join(root, 'matrix', 'matrix.json');
-      if (!fs.existsSync(file)) {
-        console.log(`[test] ${s.name}: no ${path.relative(repoRoot, file)} (the run ended before its report)`);
+      // A matrix.json older than the stage is an earlier run's: never named as this one's.
+      if (!fs.existsSync(file) || fs.statSync(file).mtimeMs < s.startedAt) {
+        console.log(`[test] ${s.name}: no ${path.relative(repoRoot, file)} written by this run (it ended before its report)`);
         continue;
       }
       const where = s.reportRoots.length > 1 ? `${s.name} (${path.basename(root)})` : s.name;
