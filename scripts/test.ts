@@ -73,7 +73,15 @@ function printFailedCells(): void {
         continue;
       }
       const where = s.reportRoots.length > 1 ? `${s.name} (${path.basename(root)})` : s.name;
-      for (const line of failedCellLines(readMatrix(file))) console.log(`[test] ${where}: ${line}`);
+      let lines: string[];
+      try {
+        lines = failedCellLines(readMatrix(file));
+      } catch (e) {
+        // An unreadable report is said, never allowed to end the run before its closing line.
+        console.log(`[test] ${where}: ${(e as Error).message}`);
+        continue;
+      }
+      for (const line of lines) console.log(`[test] ${where}: ${line}`);
     }
 }
 
