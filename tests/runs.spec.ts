@@ -37,7 +37,7 @@ test('an Envoy that dies under a case fails that case with its exit code and log
   const idsFile = path.join(root, 'envoy-ids');
   fs.mkdirSync(root, { recursive: true });
   const runId = newRunId();
-  const r = await runNode([CLI, 'test', '-c', path.join(__dirname, 'sample-run', 'lifecycle.config.ts')], { EWC_RUN_ID: runId, EWC_REPORTS_ROOT: root, EWC_SAMPLE_IDS_FILE: idsFile, EWC_VERSIONS: VERSION }, 240_000);
+  const r = await runNode([CLI, 'test', '-c', path.join(__dirname, 'sample-run', 'lifecycle.config.ts'), 'envoy-death'], { EWC_RUN_ID: runId, EWC_REPORTS_ROOT: root, EWC_SAMPLE_IDS_FILE: idsFile, EWC_VERSIONS: VERSION }, 240_000);
   expect(r.code, r.stdout + r.stderr).toBe(1);
   type Result = { title: string; tests: Array<{ results: Array<{ status: string; errors: Array<{ message?: string }> }> }> };
   const report = JSON.parse(fs.readFileSync(path.join(root, 'results.json'), 'utf8')) as { suites: Array<{ specs: Result[] }> };
@@ -51,6 +51,30 @@ test('an Envoy that dies under a case fails that case with its exit code and log
   expect(outcome['the next case gets a fresh Envoy that works'].status).toBe('passed');
   const [first, second] = fs.readFileSync(idsFile, 'utf8').trim().split('\n');
   expect(second).not.toBe(first);
+  expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
+  expect(scratchDirsOf(runId)).toEqual([]);
+});
+
+test('a case that times out while an Envoy of its own is starting fails on its timeout alone; that Envoy is stopped by the case, nothing is left for the sweep', async ({}, testInfo) => {
+  const root = testInfo.outputPath('start-timeout');
+  const idsFile = path.join(root, 'envoy-ids');
+  fs.mkdirSync(root, { recursive: true });
+  const runId = newRunId();
+  const r = await runNode([CLI, 'test', '-c', path.join(__dirname, 'sample-run', 'lifecycle.config.ts'), 'start-timeout'], { EWC_RUN_ID: runId, EWC_REPORTS_ROOT: root, EWC_SAMPLE_IDS_FILE: idsFile, EWC_VERSIONS: VERSION }, 240_000);
+  expect(r.code, r.stdout + r.stderr).toBe(1);
+  type Result = { title: string; tests: Array<{ results: Array<{ status: string; errors: Array<{ message?: string }> }> }> };
+  const report = JSON.parse(fs.readFileSync(path.join(root, 'results.json'), 'utf8')) as { suites: Array<{ specs: Result[] }> };
+  const [spec] = report.suites.flatMap((s) => s.specs);
+  const [result] = spec.tests[0].results;
+  // The start was still under way when the time ran out.
+  const [id, state] = fs.readFileSync(idsFile, 'utf8').trim().split(' ');
+  expect(state).toBe('starting');
+  expect(result.status).toBe('timedOut');
+  // Its only error is the timeout: no network refused removal because that Envoy was still attached.
+  expect(result.errors.map((e) => (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n')[0])).toEqual(['Test timeout of 1ms exceeded.']);
+  expect(r.stdout + r.stderr).not.toContain('[teardown] removed');
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  expect(await docker.listContainers({ all: true, filters: JSON.stringify({ id: [id] }) })).toEqual([]);
   expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
   expect(scratchDirsOf(runId)).toEqual([]);
 });
