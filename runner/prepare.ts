@@ -8,6 +8,7 @@ import type { AbiVersion } from '../abi/abi-versions';
 import { buildProbes } from '../abi/probes';
 import { buildBreakageProbes } from '../breakages/build';
 import { ensureEngine } from '../engine/docker-engine';
+import { engineCgroups, weighContainers } from '../engine/cpu-weight';
 import { probesDir } from '../engine/paths';
 import { selectImplementation, variantWasmPath } from '../implementations';
 import { selectDelivery } from '../proxy/delivery';
@@ -22,6 +23,8 @@ export async function prepareRun(): Promise<void> {
   selectDelivery(settings.delivery);
   const engine = await ensureEngine();
   console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint} (via ${engine.via}${engine.startedByUs ? ', started now' : ''})`);
+  // Before any container of the run exists: they are all created in the cgroup chosen here.
+  console.log(`[setup] ${weighContainers(await engineCgroups(engine.endpoint))}`);
   const swept = await sweep();
   if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
   buildFilter(impl, settings.filterVariant);

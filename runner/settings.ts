@@ -47,6 +47,7 @@ export type SettingVariable =
   | 'EWC_DEBUG'
   | 'EWC_CONTAINER_ADDRESS'
   | 'EWC_PEER_IMAGE'
+  | 'EWC_CGROUP_PARENT'
   | 'EWC_RESOLVED_PROXIES';
 
 /** Variables a command passes to a run it starts, on top of its own environment. */
@@ -268,6 +269,16 @@ export const settings = {
   },
   set peerImage(tag: string) {
     process.env.EWC_PEER_IMAGE = tag;
+  },
+  /**
+   * EWC_CGROUP_PARENT: the cgroup the run's containers are created in (engine/cpu-weight.ts; written
+   * by runner/prepare.ts, inherited by the workers); empty or unset: Docker's own.
+   */
+  get cgroupParent(): string | undefined {
+    return read('EWC_CGROUP_PARENT') || undefined;
+  },
+  set cgroupParent(parent: string) {
+    process.env.EWC_CGROUP_PARENT = parent;
   },
   /**
    * EWC_RESOLVED_PROXIES: the run's proxy resolutions (JSON `{ runId, proxies }`), written by its
