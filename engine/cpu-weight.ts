@@ -3,76 +3,51 @@
  *
  * Under cgroup v1 with Docker's cgroupfs driver (this machine, CI), every container sits in one
  * cgroup, `/docker`, and the kernel weighs that whole group as one host process (cpu.shares 1024,
- * a nice-0 process's weight). With nine Playwright workers busy (loading modules, reading logs) and
- * dockerd beside them, every Envoy and peer of the run together got about a tenth of the machine:
- * measured, six Envoys each compiling the 2.6 MB Go probe while three host processes spun took 18-20
- * s a start, and 9-11 s once the containers weighed as eight processes (docs/flakes.md). So a run's
- * containers go into a cgroup of the suite's own, `/ewc`, weighted as eight host processes (about
- * what the harness runs beside them): the proxies under test get the CPU their deadlines assume.
+ * a nice-0 process's weight): every Envoy and peer of a run together got what one of the harness's
+ * processes gets, against nine Playwright workers and dockerd. Measured (docs/flakes.md): six Envoys
+ * each compiling the 2.6 MB Go probe while three host processes spun took 18-20 s a start; it was
+ * the start CI's `go-poll-oneoff` case timed out in. So each container of a run gets a cgroup of its
+ * own at the root (`--cgroup-parent /`): it weighs as one process, as the proxy would running on the
+ * host (12-14 s in that measurement). Weighing the containers above the harness was tried and
+ * dropped: in one group weighed as eight processes the starts took 9-11 s, but the harness, starved
+ * in turn, sampled too late for cases that time the proxy from outside (tick-refresh, cache-expiry:
+ * 4 of 1,160 cells failed in one matrix run).
  *
- * Only where it means that: cgroup v1, the cgroupfs driver, an engine on this host (its cgroups are
- * ours to write) and root. Elsewhere (cgroup v2, where containers and the harness are separate
- * slices; the systemd driver; a remote engine) containers keep Docker's own cgroups, and setup says why.
+ * Only where it means that: cgroup v1 with the cgroupfs driver. Elsewhere (cgroup v2, where
+ * containers and host processes are separate slices; the systemd driver, which takes slices; a
+ * rootless engine, which has no cgroups of its own) containers keep Docker's cgroups; setup says why.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { settings } from '../runner/settings';
-import { isRoot } from './host';
 
-export const CGROUP_PARENT = '/ewc';
-/** Eight nice-0 processes' weight (1024 each). */
-export const CONTAINER_CPU_SHARES = 8 * 1024;
-const CPU_CGROUP_ROOT = '/sys/fs/cgroup/cpu';
+/** Docker's cgroupfs driver makes `<parent>/<container id>`: at the root, a cgroup per container. */
+export const CGROUP_PARENT = '/';
 
-/** What the engine says about its cgroups (docker info) and where it runs. */
+/** What the engine says about its cgroups (docker info). */
 export interface EngineCgroups {
   cgroupVersion: string | undefined;
   cgroupDriver: string | undefined;
-  /** The engine answers on a unix socket of this host (its cgroups are this host's). */
-  local: boolean;
-  root: boolean;
 }
 
-export type CgroupPlan = { parent: string; shares: number } | { parent: undefined; reason: string };
+export type CgroupPlan = { parent: string } | { parent: undefined; reason: string };
 
-/** Whether the run's containers get a cgroup of their own, and why not when they do not (pure). */
+/** Whether each container of the run gets a cgroup of its own, and why not when it does not (pure). */
 export function cgroupPlan(e: EngineCgroups): CgroupPlan {
   if (e.cgroupVersion !== '1') return { parent: undefined, reason: `cgroup v${e.cgroupVersion ?? '?'}: containers and host processes are weighed by their own slices` };
   if (e.cgroupDriver !== 'cgroupfs') return { parent: undefined, reason: `the engine's cgroup driver is ${e.cgroupDriver ?? 'unknown'}, not cgroupfs` };
-  if (!e.local) return { parent: undefined, reason: 'the engine is not on this host: its cgroups are not ours to weigh' };
-  if (!e.root) return { parent: undefined, reason: 'not root: the cgroup hierarchy cannot be written' };
-  return { parent: CGROUP_PARENT, shares: CONTAINER_CPU_SHARES };
+  return { parent: CGROUP_PARENT };
 }
 
-/** What the engine at `endpoint` (unix:// or tcp://) says about its cgroups. */
-export async function engineCgroups(endpoint: string): Promise<EngineCgroups> {
+/** What the engine the run uses says about its cgroups. */
+export async function engineCgroups(): Promise<EngineCgroups> {
   const info = (await (await getContainerRuntimeClient()).container.dockerode.info()) as { CgroupVersion?: string; CgroupDriver?: string };
-  const socket = endpoint.startsWith('unix://') ? endpoint.slice('unix://'.length) : undefined;
-  return { cgroupVersion: info.CgroupVersion, cgroupDriver: info.CgroupDriver, local: socket !== undefined && fs.existsSync(socket), root: isRoot() };
+  return { cgroupVersion: info.CgroupVersion, cgroupDriver: info.CgroupDriver };
 }
 
-/** The cpu.shares file of the run's cgroup parent. */
-export const sharesFile = (parent = CGROUP_PARENT): string => path.join(CPU_CGROUP_ROOT, parent, 'cpu.shares');
-
-/**
- * Makes the parent cgroup with its weight (before any container of the run is created in it: Docker
- * would make it with the default weight) and tells the run's processes to use it. Returns what
- * setup prints.
- */
+/** Tells the run's processes (workers inherit it) where its containers go; returns what setup prints. */
 export function weighContainers(e: EngineCgroups): string {
   const plan = cgroupPlan(e);
-  if (plan.parent === undefined) {
-    settings.cgroupParent = '';
-    return `containers in Docker's own cgroups (${plan.reason})`;
-  }
-  try {
-    fs.mkdirSync(path.dirname(sharesFile(plan.parent)), { recursive: true });
-    fs.writeFileSync(sharesFile(plan.parent), String(plan.shares));
-  } catch (err) {
-    settings.cgroupParent = '';
-    return `containers in Docker's own cgroups (${sharesFile(plan.parent)} could not be written: ${(err as Error).message})`;
-  }
-  settings.cgroupParent = plan.parent;
-  return `containers in cgroup ${plan.parent}, cpu.shares ${plan.shares} (Docker's own /docker weighs as one host process)`;
+  settings.cgroupParent = plan.parent ?? '';
+  if (plan.parent === undefined) return `containers in Docker's own cgroups (${plan.reason})`;
+  return 'containers each in a cgroup of its own at the root, weighed as one host process each (Docker\'s /docker weighs all of them as one)';
 }

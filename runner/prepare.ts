@@ -24,7 +24,7 @@ export async function prepareRun(): Promise<void> {
   const engine = await ensureEngine();
   console.log(`[setup] docker engine ${engine.serverVersion} at ${engine.endpoint} (via ${engine.via}${engine.startedByUs ? ', started now' : ''})`);
   // Before any container of the run exists: they are all created in the cgroup chosen here.
-  console.log(`[setup] ${weighContainers(await engineCgroups(engine.endpoint))}`);
+  console.log(`[setup] ${weighContainers(await engineCgroups())}`);
   const swept = await sweep();
   if (swept.containers || swept.networks) console.log(`[setup] removed leftovers of dead runs: ${swept.containers} containers, ${swept.networks} networks`);
   buildFilter(impl, settings.filterVariant);
