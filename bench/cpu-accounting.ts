@@ -1,34 +1,53 @@
 /**
  * CPU-seconds a run spent, by who spent them: the Envoy containers, the peers, the Playwright
  * runner and its workers (this process's reaped children), and the Docker daemons. Containers are
- * read from the engine's cgroups: the `docker` parent is cumulative (a removed container's time
- * stays in it), and each live container is sampled so its time is put to its role (a container's
- * last fraction of a sampling interval before removal is counted in the total, not in a role).
+ * read from the engine's cgroups, sampled so each live container's time is put to its role. Where
+ * the engine keeps them under its `docker` parent, that parent is cumulative (a removed container's
+ * time stays in it): the last fraction of a sampling interval before a removal is counted in the
+ * total, not in a role. Where each container has a cgroup of its own at the root
+ * (engine/cpu-weight.ts), only live containers can be read: that fraction is not counted at all.
  */
 import fs from 'node:fs';
 import { getContainerRuntimeClient } from 'testcontainers';
+import { CGROUP_PARENT, cgroupPlan, engineCgroups } from '../engine/cpu-weight';
 
-/** cgroup v1 (cpuacct, ns) or v2 (cpu.stat usage_usec) of the engine's cgroupfs parent. */
-const CGROUPS = [
-  { dir: '/sys/fs/cgroup/cpuacct/docker', usage: (d: string) => Number(fs.readFileSync(`${d}/cpuacct.usage`, 'utf8')) / 1e9 },
-  { dir: '/sys/fs/cgroup/docker', usage: (d: string) => Number(/usage_usec (\d+)/.exec(fs.readFileSync(`${d}/cpu.stat`, 'utf8'))?.[1]) / 1e6 },
-];
+interface ContainerCgroups {
+  /** Where the containers' cgroups are (one per container, named by its id). */
+  dir: string;
+  /** Whether `dir` itself counts every container it ever held. */
+  cumulative: boolean;
+  usage: (d: string) => number;
+}
+
+const v1Usage = (d: string): number => Number(fs.readFileSync(`${d}/cpuacct.usage`, 'utf8')) / 1e9;
+const v2Usage = (d: string): number => Number(/usage_usec (\d+)/.exec(fs.readFileSync(`${d}/cpu.stat`, 'utf8'))?.[1]) / 1e6;
+
+/** cgroup v1 (cpuacct, ns) or v2 (cpu.stat usage_usec): the run's cgroup layout (cpu-weight.ts), or the engine's cgroupfs parent. */
+async function containerCgroups(): Promise<ContainerCgroups | undefined> {
+  const own = cgroupPlan(await engineCgroups()).parent === CGROUP_PARENT;
+  const candidates: ContainerCgroups[] = own
+    ? [{ dir: '/sys/fs/cgroup/cpuacct', cumulative: false, usage: v1Usage }]
+    : [
+        { dir: '/sys/fs/cgroup/cpuacct/docker', cumulative: true, usage: v1Usage },
+        { dir: '/sys/fs/cgroup/docker', cumulative: true, usage: v2Usage },
+      ];
+  return candidates.find((c) => fs.existsSync(c.dir));
+}
+
 const SAMPLE_MS = 250;
 const CLK_TCK = 100;
 
 export interface CpuSeconds {
   envoy: number;
   peers: number;
-  /** Container time not put to a role: containers that lived between two samples, and the last interval of each. */
-  containersUnattributed: number;
+  /** Container time not put to a role: containers that lived between two samples, and the last interval of each (undefined: not readable in this cgroup layout). */
+  containersUnattributed: number | undefined;
   playwright: number;
   dockerDaemons: number;
   /** Processes the daemons started and reaped (docker-proxy, their own re-execs, iptables). */
   daemonChildren: number;
   total: number;
 }
-
-const cgroup = CGROUPS.find((c) => fs.existsSync(c.dir));
 
 /** utime + stime of this process's reaped children (fields 16 and 17 of /proc/self/stat), in seconds. */
 function childrenCpu(): number {
@@ -60,9 +79,10 @@ function daemonsCpu(): { own: number; children: number } {
 }
 
 /** Starts counting; `stop()` returns what was spent since, or undefined where the engine's cgroups cannot be read here. */
-export function startCpuAccounting(): { stop: () => Promise<CpuSeconds | undefined> } {
+export async function startCpuAccounting(): Promise<{ stop: () => Promise<CpuSeconds | undefined> }> {
+  const cgroup = await containerCgroups();
   if (!cgroup) return { stop: async () => undefined };
-  const docker0 = cgroup.usage(cgroup.dir);
+  const docker0 = cgroup.cumulative ? cgroup.usage(cgroup.dir) : 0;
   const children0 = childrenCpu();
   const daemons0 = daemonsCpu();
   /** Container id -> [first usage seen, last usage seen]; ids first seen mid-run start from 0. */
@@ -97,15 +117,16 @@ export function startCpuAccounting(): { stop: () => Promise<CpuSeconds | undefin
         const role = await roleOf(id);
         byRole.set(role, (byRole.get(role) ?? 0) + (b - a));
       }
-      const containers = cgroup.usage(cgroup.dir) - docker0;
       const envoy = byRole.get('envoy') ?? 0;
       const peers = (byRole.get('header-service') ?? 0) + (byRole.get('upstream') ?? 0);
       const attributed = [...byRole.values()].reduce((x, y) => x + y, 0);
+      const containers = cgroup.cumulative ? cgroup.usage(cgroup.dir) - docker0 : attributed;
       const playwright = childrenCpu() - children0;
       const daemons = daemonsCpu();
       const dockerDaemons = daemons.own - daemons0.own;
       const daemonChildren = daemons.children - daemons0.children;
-      return { envoy, peers, containersUnattributed: Math.max(0, containers - attributed), playwright, dockerDaemons, daemonChildren, total: containers + playwright + dockerDaemons + daemonChildren };
+      const containersUnattributed = cgroup.cumulative ? Math.max(0, containers - attributed) : undefined;
+      return { envoy, peers, containersUnattributed, playwright, dockerDaemons, daemonChildren, total: containers + playwright + dockerDaemons + daemonChildren };
     },
   };
 }
@@ -115,5 +136,5 @@ export function describeCpu(cpu: CpuSeconds | undefined, columns: number): strin
   if (!cpu) return 'CPU-seconds: not measured (the engine\'s cgroups are not readable here)';
   const s = (x: number): string => `${x.toFixed(1)} s`;
   const per = (x: number): string => `${(x / Math.max(1, columns)).toFixed(1)}`;
-  return `CPU-seconds ${s(cpu.total)} (${per(cpu.total)} per column): Envoy ${s(cpu.envoy)} (${per(cpu.envoy)}/col), peers ${s(cpu.peers)}, containers unattributed ${s(cpu.containersUnattributed)}, Playwright runner+workers ${s(cpu.playwright)} (${per(cpu.playwright)}/col), Docker daemons ${s(cpu.dockerDaemons)} and what they started ${s(cpu.daemonChildren)}`;
+  return `CPU-seconds ${s(cpu.total)} (${per(cpu.total)} per column): Envoy ${s(cpu.envoy)} (${per(cpu.envoy)}/col), peers ${s(cpu.peers)}, containers unattributed ${cpu.containersUnattributed === undefined ? 'not counted (a cgroup per container: a container\'s last sampling interval before removal is lost)' : s(cpu.containersUnattributed)}, Playwright runner+workers ${s(cpu.playwright)} (${per(cpu.playwright)}/col), Docker daemons ${s(cpu.dockerDaemons)} and what they started ${s(cpu.daemonChildren)}`;
 }

@@ -91,7 +91,7 @@ async function runMatrix(workers: number, projectIds: string[], files: string[],
   const args = [...projectIds.map((p) => `--project=${p}`), ...files];
   const t = Date.now();
   const cpu0 = cpuTimes();
-  const accounting = startCpuAccounting();
+  const accounting = await startCpuAccounting();
   const code = await runPlaywright(args, { EWC_SELFTESTS: '0', EWC_WORKERS: String(workers), EWC_REPORTS_ROOT: root }, undefined, path.join(root, 'run.log'));
   const wallMs = Date.now() - t;
   const cpu1 = cpuTimes();
