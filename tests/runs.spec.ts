@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type TestInfo } from '@playwright/test';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { LABEL_OWNER_BOOT, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_OWNER_START, LABEL_PROJECT, LABEL_RUN_ID, ensureRunId, newRunId } from '../engine/ownership';
 import { identityOf, thisBootId } from '../engine/processes';
@@ -32,51 +32,57 @@ async function leftovers(runId: string): Promise<{ containers: string[]; network
 
 const scratchDirsOf = (runId: string): string[] => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`ewc-run-${runId}-`));
 
-test('an Envoy that dies under a case fails that case with its exit code and log tail; the next case gets a fresh Envoy', async ({}, testInfo) => {
-  const root = testInfo.outputPath('death');
+interface SampleResult {
+  status: string;
+  errors: Array<{ message?: string }>;
+}
+
+/**
+ * Runs `sample-run/<name>.lifecycle.ts` (lifecycle.config.ts) as a run of its own: its exit code and
+ * output, each case's result by title, the lines its cases wrote to EWC_SAMPLE_IDS_FILE, its run id.
+ */
+async function lifecycleRun(name: string, testInfo: TestInfo): Promise<{ code: number | null; output: string; results: Record<string, SampleResult>; ids: string[]; runId: string }> {
+  const root = testInfo.outputPath(name);
   const idsFile = path.join(root, 'envoy-ids');
   fs.mkdirSync(root, { recursive: true });
   const runId = newRunId();
-  const r = await runNode([CLI, 'test', '-c', path.join(__dirname, 'sample-run', 'lifecycle.config.ts'), 'envoy-death'], { EWC_RUN_ID: runId, EWC_REPORTS_ROOT: root, EWC_SAMPLE_IDS_FILE: idsFile, EWC_VERSIONS: VERSION }, 240_000);
-  expect(r.code, r.stdout + r.stderr).toBe(1);
-  type Result = { title: string; tests: Array<{ results: Array<{ status: string; errors: Array<{ message?: string }> }> }> };
-  const report = JSON.parse(fs.readFileSync(path.join(root, 'results.json'), 'utf8')) as { suites: Array<{ specs: Result[] }> };
-  const specs = report.suites.flatMap((s) => s.specs);
-  const outcome = Object.fromEntries(specs.map((s) => [s.title, s.tests[0].results[0]]));
-  const crash = outcome['the Envoy under this case is killed'];
+  const r = await runNode([CLI, 'test', '-c', path.join(__dirname, 'sample-run', 'lifecycle.config.ts'), `${name}.lifecycle`], { EWC_RUN_ID: runId, EWC_REPORTS_ROOT: root, EWC_SAMPLE_IDS_FILE: idsFile, EWC_VERSIONS: VERSION }, 240_000);
+  const report = JSON.parse(fs.readFileSync(path.join(root, 'results.json'), 'utf8')) as { suites: Array<{ specs: Array<{ title: string; tests: Array<{ results: SampleResult[] }> }> }> };
+  const results = Object.fromEntries(report.suites.flatMap((s) => s.specs).map((s) => [s.title, s.tests[0].results[0]]));
+  const ids = fs.existsSync(idsFile) ? fs.readFileSync(idsFile, 'utf8').trim().split('\n') : [];
+  return { code: r.code, output: r.stdout + r.stderr, results, ids, runId };
+}
+
+test('an Envoy that dies under a case fails that case with its exit code and log tail; the next case gets a fresh Envoy', async ({}, testInfo) => {
+  const run = await lifecycleRun('envoy-death', testInfo);
+  expect(run.code, run.output).toBe(1);
+  const crash = run.results['the Envoy under this case is killed'];
   expect(crash.status).toBe('failed');
   const message = crash.errors.map((e) => e.message ?? '').join('\n');
   // SIGKILL: 128 + 9; the tail ends with the log barrier the case wrote just before.
   expect(message).toMatch(new RegExp(`^(Error: )?Envoy ${VERSION} exited with code 137 during the case\\n--- last Envoy log lines ---\\n(.*\\n)*.*change log level: name='wasm' level='debug'`, 'm'));
-  expect(outcome['the next case gets a fresh Envoy that works'].status).toBe('passed');
-  const [first, second] = fs.readFileSync(idsFile, 'utf8').trim().split('\n');
+  expect(run.results['the next case gets a fresh Envoy that works'].status).toBe('passed');
+  const [first, second] = run.ids;
   expect(second).not.toBe(first);
-  expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
-  expect(scratchDirsOf(runId)).toEqual([]);
+  expect(await leftovers(run.runId)).toEqual({ containers: [], networks: [] });
+  expect(scratchDirsOf(run.runId)).toEqual([]);
 });
 
 test('a case that times out while an Envoy of its own is starting fails on its timeout alone; that Envoy is stopped by the case, nothing is left for the sweep', async ({}, testInfo) => {
-  const root = testInfo.outputPath('start-timeout');
-  const idsFile = path.join(root, 'envoy-ids');
-  fs.mkdirSync(root, { recursive: true });
-  const runId = newRunId();
-  const r = await runNode([CLI, 'test', '-c', path.join(__dirname, 'sample-run', 'lifecycle.config.ts'), 'start-timeout'], { EWC_RUN_ID: runId, EWC_REPORTS_ROOT: root, EWC_SAMPLE_IDS_FILE: idsFile, EWC_VERSIONS: VERSION }, 240_000);
-  expect(r.code, r.stdout + r.stderr).toBe(1);
-  type Result = { title: string; tests: Array<{ results: Array<{ status: string; errors: Array<{ message?: string }> }> }> };
-  const report = JSON.parse(fs.readFileSync(path.join(root, 'results.json'), 'utf8')) as { suites: Array<{ specs: Result[] }> };
-  const [spec] = report.suites.flatMap((s) => s.specs);
-  const [result] = spec.tests[0].results;
+  const run = await lifecycleRun('start-timeout', testInfo);
+  expect(run.code, run.output).toBe(1);
+  const result = run.results['the case times out while an Envoy of its own is starting'];
   // The start was still under way when the time ran out.
-  const [id, state] = fs.readFileSync(idsFile, 'utf8').trim().split(' ');
+  const [id, state] = run.ids[0].split(' ');
   expect(state).toBe('starting');
   expect(result.status).toBe('timedOut');
   // Its only error is the timeout: no network refused removal because that Envoy was still attached.
   expect(result.errors.map((e) => (e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n')[0])).toEqual(['Test timeout of 1ms exceeded.']);
-  expect(r.stdout + r.stderr).not.toContain('[teardown] removed');
+  expect(run.output).not.toContain('[teardown] removed');
   const docker = (await getContainerRuntimeClient()).container.dockerode;
   expect(await docker.listContainers({ all: true, filters: JSON.stringify({ id: [id] }) })).toEqual([]);
-  expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
-  expect(scratchDirsOf(runId)).toEqual([]);
+  expect(await leftovers(run.runId)).toEqual({ containers: [], networks: [] });
+  expect(scratchDirsOf(run.runId)).toEqual([]);
 });
 
 /** Starts `npm run matrix` on one case, in its own process group (as a terminal would), and reads its run id. */
