@@ -1,5 +1,5 @@
 /**
- * The run's CPU weight (cpu-weight.ts): which engines it applies to, and, where it does, that a
+ * The run's CPU weight (engine/cpu-weight.ts): which engines it applies to, and, where it does, that a
  * container the run starts sits in a cgroup of its own at the root, weighed as one process. Runs in
  * the selftest project.
  */
@@ -9,9 +9,9 @@ import { getContainerRuntimeClient } from 'testcontainers';
 import { settings } from '../runner/settings';
 import { ensurePeerImage } from '../peer/image';
 import { PeerContainer } from '../peer/peer-container';
-import { startRunNetwork } from './network';
-import { cgroupPlan, engineCgroups } from './cpu-weight';
-import './testcontainers-env';
+import { startRunNetwork } from '../engine/network';
+import { cgroupPlan, engineCgroups } from '../engine/cpu-weight';
+import '../engine/testcontainers-env';
 
 const v1 = { cgroupVersion: '1', cgroupDriver: 'cgroupfs' };
 
