@@ -20,7 +20,7 @@ import { DEFAULT_IMPLEMENTATION, IMPLEMENTATIONS } from '../implementations';
 import { DELIVERY_RUN_MODES, deliveryReportsRoot, runDeliveryStage } from '../runner/delivery-runs';
 import { runPlaywright } from '../runner/run-playwright';
 import { readMatrix } from '../report/diff';
-import { failedCellLines } from '../report/failed-cells';
+import { failedCellLines, failedTestLines, type PlaywrightReport } from '../report/failed-cells';
 import { settings } from '../runner/settings';
 import { SELFTEST_PROJECT } from '../report/projects';
 
@@ -62,20 +62,32 @@ function printStages(): void {
   printFailedCells();
 }
 
-/** The cells failed stages did not pass, each with its error's first lines: CI keeps a run's last lines, not its reports. */
+/** Written by this stage's run: a report older than the stage is an earlier run's, never named as this one's. */
+const writtenSince = (file: string, t0: number): boolean => fs.existsSync(file) && fs.statSync(file).mtimeMs >= t0;
+
+/**
+ * The cells failed stages did not pass, each with its error's first lines: CI keeps a run's last
+ * lines, not its reports. Read from the run's matrix.json, or, for a run that writes none (the
+ * selftests), from Playwright's results.json.
+ */
 function printFailedCells(): void {
   for (const s of stages.filter((x) => x.code !== 0))
     for (const root of s.reportRoots) {
-      const file = path.join(root, 'matrix', 'matrix.json');
-      // A matrix.json older than the stage is an earlier run's: never named as this one's.
-      if (!fs.existsSync(file) || fs.statSync(file).mtimeMs < s.startedAt) {
-        console.log(`[test] ${s.name}: no ${path.relative(repoRoot, file)} written by this run (it ended before its report)`);
+      const where = s.reportRoots.length > 1 ? `${s.name} (${path.basename(root)})` : s.name;
+      const matrix = path.join(root, 'matrix', 'matrix.json');
+      const results = path.join(root, 'results.json');
+      const read = writtenSince(matrix, s.startedAt)
+        ? () => failedCellLines(readMatrix(matrix))
+        : writtenSince(results, s.startedAt)
+          ? () => failedTestLines(JSON.parse(fs.readFileSync(results, 'utf8')) as PlaywrightReport)
+          : undefined;
+      if (!read) {
+        console.log(`[test] ${where}: neither ${path.relative(repoRoot, matrix)} nor ${path.relative(repoRoot, results)} written by this run (it ended before its report)`);
         continue;
       }
-      const where = s.reportRoots.length > 1 ? `${s.name} (${path.basename(root)})` : s.name;
       let lines: string[];
       try {
-        lines = failedCellLines(readMatrix(file));
+        lines = read();
       } catch (e) {
         // An unreadable report is said, never allowed to end the run before its closing line.
         console.log(`[test] ${where}: ${(e as Error).message}`);
@@ -98,7 +110,7 @@ function printFailedCells(): void {
   let suites: number;
   if (args.length) suites = await stage('selftests + every suite on every column', () => runPlaywright(args));
   else {
-    const selftests = await stage('selftests', () => runPlaywright([`--project=${SELFTEST_PROJECT}`], { EWC_REPORTS_ROOT: path.join(reportsDir, 'selftests') }));
+    const selftests = await stage('selftests', () => runPlaywright([`--project=${SELFTEST_PROJECT}`], { EWC_REPORTS_ROOT: path.join(reportsDir, 'selftests') }), [path.join(reportsDir, 'selftests')]);
     const matrix = await stage('every suite on every column', () => runPlaywright([], { EWC_SELFTESTS: '0' }), [settings.reportsRoot]);
     suites = selftests || matrix;
   }

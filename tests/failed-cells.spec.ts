@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { failedCellLines, failedCells } from '../report/failed-cells';
+import { failedCellLines, failedCells, failedTestLines, type PlaywrightReport } from '../report/failed-cells';
 import type { Matrix } from '../report/schema';
 
 const load = (f: string): Matrix => JSON.parse(fs.readFileSync(path.join(__dirname, 'sample-run', 'diff', f), 'utf8')) as Matrix;
@@ -23,4 +23,34 @@ test('flaky and interrupted cells are named too, blank error lines dropped, at m
   ]);
   // 40 characters with the ellipsis.
   expect(failedCellLines(m, 40)).toEqual(['flaky envoy-9.0.0 header-injection › se…', 'interrupted envoy-9.1.0 header-injectio…']);
+});
+
+test('a run with no matrix.json (the selftests): failed and flaky tests named from results.json, by project, file and titles, colours dropped', () => {
+  const result = (status: string, message?: string): { status: string; errors: Array<{ message?: string }> } => ({ status, errors: message ? [{ message }] : [] });
+  const report: PlaywrightReport = {
+    suites: [
+      {
+        title: 'tests/layout.spec.ts',
+        specs: [
+          { title: 'rooms import only the rooms they may', tests: [{ projectName: 'selftest', status: 'unexpected', results: [result('failed', '\x1b[2mexpect(\x1b[22mreceived).toEqual(expected)\n\n- Expected  - 1\n+ Received  + 4')] }] },
+          { title: 'passes', tests: [{ projectName: 'selftest', status: 'expected', results: [result('passed')] }] },
+          { title: 'skipped', tests: [{ projectName: 'selftest', status: 'skipped', results: [result('skipped')] }] },
+        ],
+        suites: [
+          {
+            title: 'a group',
+            specs: [
+              { title: 'times out', tests: [{ projectName: 'selftest', status: 'unexpected', results: [result('timedOut', 'Test timeout of 30000ms exceeded.')] }] },
+              { title: 'flips', tests: [{ projectName: 'selftest', status: 'flaky', results: [result('failed', 'Error: first'), result('passed')] }] },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  expect(failedTestLines(report)).toEqual([
+    'failed selftest tests/layout.spec.ts › rooms import only the rooms they may: expect(received).toEqual(expected) | - Expected  - 1 | + Received  + 4',
+    'timedOut selftest tests/layout.spec.ts › a group › times out: Test timeout of 30000ms exceeded.',
+    'flaky selftest tests/layout.spec.ts › a group › flips',
+  ]);
 });
